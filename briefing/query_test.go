@@ -1,0 +1,178 @@
+package briefing
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		phrases [][]string
+		since   string
+		until   string
+		actors  []string
+		topics  []string
+	}{
+		{"one word", "ceasefire", [][]string{{"ceasefir"}}, "", "", nil, nil},
+		{"hyphenated is one term", "cease-fire", [][]string{{"ceasefir"}}, "", "", nil, nil},
+		{"open compound is one term", "cease fire", [][]string{{"ceasefir"}}, "", "", nil, nil},
+		{"synonym", "truce", [][]string{{"ceasefir"}}, "", "", nil, nil},
+		{"stop words dropped", "the prisoners of war", [][]string{{"prison"}, {"war"}}, "", "", nil, nil},
+		{"quoted phrase", `"prisoner exchange" istanbul`, [][]string{{"prison", "exchang"}, {"istanbul"}}, "", "", nil, nil},
+		{"curly quotes", "\u201cprisoner swap\u201d", [][]string{{"prison", "exchang"}}, "", "", nil, nil},
+		{"filters", "ceasefire since:2025-04 until:2025-05 actor:Putin topic:talks", [][]string{{"ceasefir"}}, "2025-04-01", "2025-05-31", []string{"putin"}, []string{"talks"}},
+		{"day and year bounds", "since:2025-04-20 until:2025", nil, "2025-04-20", "2025-12-31", nil, nil},
+		{"filter only", "actor:putin since:2025-05", nil, "2025-05-01", "", []string{"putin"}, nil},
+		{"unknown key is text", "ratio:high", [][]string{{"ratio"}, {"high"}}, "", "", nil, nil},
+		{"duplicate terms once", "talks talks", [][]string{{"talk"}}, "", "", nil, nil},
+		{"multi-word actor", `actor:von_der_leyen`, nil, "", "", []string{"von_der_leyen"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ParseQuery(tt.in)
+			if err != nil {
+				t.Fatalf("ParseQuery(%q): %v", tt.in, err)
+			}
+			if !reflect.DeepEqual(q.Phrases, tt.phrases) && !(len(q.Phrases) == 0 && len(tt.phrases) == 0) {
+				t.Errorf("phrases = %q, want %q", q.Phrases, tt.phrases)
+			}
+			if got := dayOrEmpty(q.Since); got != tt.since {
+				t.Errorf("since = %q, want %q", got, tt.since)
+			}
+			if got := dayOrEmpty(q.Until); got != tt.until {
+				t.Errorf("until = %q, want %q", got, tt.until)
+			}
+			if !reflect.DeepEqual(q.Actors, tt.actors) {
+				t.Errorf("actors = %q, want %q", q.Actors, tt.actors)
+			}
+			if !reflect.DeepEqual(q.Topics, tt.topics) {
+				t.Errorf("topics = %q, want %q", q.Topics, tt.topics)
+			}
+		})
+	}
+}
+
+func dayOrEmpty(d Day) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
+func TestParseQueryErrors(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", "nothing to search for"},
+		{"blank", "   ", "nothing to search for"},
+		{"stop words only", "the of and", "only common words"},
+		{"punctuation only", `"" : -`, "nothing to search for"},
+		{"filter without value", "since:", "since: needs a value"},
+		{"bad date", "since:May", "want a date"},
+		{"impossible date", "since:2025-02-30", "not a calendar date"},
+		{"bad month", "until:2025-13", "want a date"},
+		{"until before since", "since:2025-05 until:2025-04", "is before"},
+		{"too long", strings.Repeat("a", MaxQueryLen+1), "keep it under"},
+		{"invalid utf8", "cease\xfffire", "not valid UTF-8"},
+		{"too many terms", strings.Repeat("word", 1) + " alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho", "too many"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseQuery(tt.in)
+			if err == nil {
+				t.Fatalf("ParseQuery(%q) succeeded", tt.in)
+			}
+			if !errors.Is(err, ErrBadQuery) {
+				t.Errorf("error %v does not wrap ErrBadQuery", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q lacks %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"ceasefire", `"prisoner exchange" since:2025-04`, "actor:putin until:2025", `"`, "since:", "a:b:c", "\xff", "since:9999-99-99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := ParseQuery(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadQuery) {
+				t.Fatalf("error %v does not wrap ErrBadQuery", err)
+			}
+			return
+		}
+		if !q.HasText() && len(q.Actors) == 0 && len(q.Topics) == 0 && q.Since == 0 && q.Until == 0 {
+			t.Fatalf("accepted an empty query %q", s)
+		}
+		for _, p := range q.Phrases {
+			if len(p) == 0 {
+				t.Fatalf("empty phrase from %q", s)
+			}
+			for _, tok := range p {
+				if tok == "" || !utf8.ValidString(tok) || strings.ContainsAny(tok, "\" :*^()") {
+					t.Fatalf("unsafe token %q from %q", tok, s)
+				}
+			}
+		}
+		for _, id := range append(append([]string{}, q.Actors...), q.Topics...) {
+			if id == "" || strings.ContainsAny(id, "\" :*^() ") {
+				t.Fatalf("unsafe id %q from %q", id, s)
+			}
+		}
+	})
+}
+
+func TestEventDateString(t *testing.T) {
+	tests := []struct {
+		d    EventDate
+		want string
+	}{
+		{DayDate(Date(2025, 5, 16)), "16 May 2025"},
+		{MonthDate(2025, 4, ModEnd), "late April 2025"},
+		{MonthDate(2025, 6, ModMid), "mid-June 2025"},
+		{MonthDate(2025, 5, ModStart), "early May 2025"},
+		{MonthDate(2025, 3, ModNone), "March 2025"},
+		{RangeDate(Date(2025, 5, 8), Date(2025, 5, 10)), "8-10 May 2025"},
+		{RangeDate(Date(2025, 4, 30), Date(2025, 5, 2)), "30 April - 2 May 2025"},
+		{RangeDate(Date(2024, 12, 30), Date(2025, 1, 2)), "30 December 2024 - 2 January 2025"},
+		{EventDate{Value: "2025", Gran: GranYear, Lo: Date(2025, 1, 1), Hi: Date(2025, 12, 31)}, "2025"},
+		{EventDate{Value: "2025", Gran: GranYear, Mod: ModMid, Lo: Date(2025, 5, 1), Hi: Date(2025, 8, 31)}, "mid-2025"},
+		{EventDate{Value: "2025-Q2", Gran: GranQuarter, Lo: Date(2025, 4, 1), Hi: Date(2025, 6, 30)}, "second quarter of 2025"},
+		{EventDate{Value: "2024-SU", Gran: GranSeason, Lo: Date(2024, 6, 1), Hi: Date(2024, 8, 31)}, "summer 2024"},
+		{EventDate{Value: "2025-W20", Gran: GranWeek, Lo: Date(2025, 5, 12), Hi: Date(2025, 5, 18)}, "week of 12 May 2025"},
+		{EventDate{Value: "199X", Gran: GranDecade, Lo: Date(1990, 1, 1), Hi: Date(1999, 12, 31)}, "the 1990s"},
+		{EventDate{}, "undated"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestEventDateOverlapAndPrecision(t *testing.T) {
+	lateApril := MonthDate(2025, 4, ModEnd)
+	may16 := DayDate(Date(2025, 5, 16))
+	if lateApril.Overlaps(may16, 0) {
+		t.Error("late April overlaps 16 May")
+	}
+	if !DayDate(Date(2025, 4, 28)).Overlaps(lateApril, 0) {
+		t.Error("28 April does not overlap late April")
+	}
+	pub := DayDate(Date(2025, 5, 20))
+	pub.Origin = OriginPublished
+	if !pub.Overlaps(DayDate(Date(2025, 5, 19)), 2) || pub.Overlaps(may16, 2) {
+		t.Error("slack of two days misapplied")
+	}
+	if !may16.PreciserThan(pub) || !DayDate(Date(2025, 4, 28)).PreciserThan(lateApril) {
+		t.Error("precision order wrong")
+	}
+}

@@ -1,0 +1,554 @@
+package briefing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/briefing/textnorm"
+)
+
+// Input limits and errors for ingestion.
+const (
+	// MaxArticleBytes bounds one article's text. Longer input is refused
+	// rather than cut, so that nothing is silently lost.
+	MaxArticleBytes = 2 << 20
+	// mergeCandidates bounds how many stored events of one date window a
+	// development is compared against.
+	mergeCandidates = 400
+)
+
+// ErrBadArticle is wrapped by every ingestion error caused by the input
+// itself; the message after it is meant for the user.
+var ErrBadArticle = errors.New("bad article")
+
+// Candidate is one sentence or clause of an article as the extractor read
+// it. Development is false for context: background, quotes, opinion.
+type Candidate struct {
+	Date        EventDate
+	Summary     string
+	Sentence    string
+	Offset      int
+	Actors      []string // sorted canonical IDs
+	Topics      []string // sorted canonical IDs
+	People      []string // the Actors that are persons
+	Development bool
+}
+
+// Extractor turns an article into candidates. It is implemented by
+// briefing/extract.
+type Extractor interface {
+	// Extract returns the article's sentences as candidates, in text order.
+	Extract(a *Article) ([]Candidate, error)
+	// ActorKind returns "person", "country" or "org" for an actor ID, "" if unknown.
+	ActorKind(id string) string
+	// ResolveActor maps a typed name to an actor ID, "" if unknown.
+	ResolveActor(name string) string
+	// ResolveTopic maps a typed topic to a topic ID, "" if unknown.
+	ResolveTopic(name string) string
+}
+
+// Service ingests articles and answers timeline questions. It is safe for
+// concurrent use; ingestion is serialised so that merges see each other.
+type Service struct {
+	store Store
+	ex    Extractor
+	now   func() time.Time
+	log   *slog.Logger
+	sem   chan struct{}
+
+	// termCache holds the search terms of stored events' summaries, which
+	// never change, so that merging does not stem the same lines for every
+	// article. Guarded by sem; cleared when it grows past maxTermCache.
+	termCache map[int64]map[string]bool
+}
+
+// maxTermCache bounds Service.termCache (about 50 MB at the bound).
+const maxTermCache = 100_000
+
+// NewService returns a Service over a store and an extractor. now may be
+// nil (time.Now); log may be nil (discard).
+func NewService(st Store, ex Extractor, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}}
+}
+
+// Store returns the service's store.
+func (s *Service) Store() Store { return s.store }
+
+// ArticleInput is an article as it arrives, before validation.
+type ArticleInput struct {
+	Text      string
+	Source    string // defaults to the URL's host, else to Via
+	Via       string // cli, chat, feed, http, demo
+	URL       string
+	Title     string
+	Published time.Time // required: the reference for relative dates
+}
+
+// MergedEvent reports that a sentence of the article was recognised as an
+// event the store already had (or one found earlier in the same article).
+type MergedEvent struct {
+	EventID   int64
+	Summary   string // the existing event's summary
+	Date      EventDate
+	Candidate Candidate
+}
+
+// IngestReport says what one ingestion did.
+type IngestReport struct {
+	Article   *Article
+	Duplicate bool // the same text was ingested before; nothing changed
+	HTML      bool // the input looked like HTML and was reduced to its text
+	New       []*Event
+	Merged    []MergedEvent
+	Context   int // sentences kept as context, not events
+}
+
+// Ingest validates an article, extracts its developments, merges those the
+// timeline already knows and stores the rest, all in one transaction.
+// Errors caused by the input wrap ErrBadArticle.
+func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, error) {
+	rep := &IngestReport{}
+	text := in.Text
+	if !utf8.ValidString(text) {
+		return nil, fmt.Errorf("%w: the text is not valid UTF-8 (first bad byte at offset %d); convert it to UTF-8 first", ErrBadArticle, invalidUTF8At(text))
+	}
+	if len(text) > MaxArticleBytes {
+		return nil, fmt.Errorf("%w: the text is %s; the limit is %s per article", ErrBadArticle, byteSize(len(text)), byteSize(MaxArticleBytes))
+	}
+	if LooksLikeHTML(text) {
+		text = HTMLToText(text)
+		rep.HTML = true
+	}
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if text == "" {
+		return nil, fmt.Errorf("%w: the article has no text", ErrBadArticle)
+	}
+	if len(textnorm.Words(text)) < 3 {
+		return nil, fmt.Errorf("%w: the article has fewer than three words; nothing to extract", ErrBadArticle)
+	}
+	if in.Published.IsZero() {
+		return nil, fmt.Errorf("%w: the publication date is missing; relative dates cannot be resolved without it", ErrBadArticle)
+	}
+	a := &Article{
+		Source:     in.Source,
+		Via:        in.Via,
+		URL:        in.URL,
+		Title:      strings.TrimSpace(in.Title),
+		Published:  in.Published,
+		Text:       text,
+		Hash:       ContentHash(text),
+		IngestedAt: s.now(),
+	}
+	if a.Via == "" {
+		a.Via = "cli"
+	}
+	if a.Source == "" {
+		a.Source = sourceFromURL(a.URL)
+		if a.Source == "" {
+			a.Source = a.Via
+		}
+	}
+	rep.Article = a
+
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.sem }()
+
+	if old, err := s.store.ArticleByHash(ctx, a.Hash); err == nil {
+		rep.Article = old
+		rep.Duplicate = true
+		return rep, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("ingest: look up article: %w", err)
+	}
+
+	cands, err := s.ex.Extract(a)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadArticle, err)
+	}
+	ing := &Ingestion{Article: a}
+	merges := map[int64]*Merge{}
+	var mergeOrder []int64
+	known := &knownEvents{svc: s, byID: map[int64]*Event{}, windows: map[windowKey][]*Event{}}
+	if len(s.termCache) > maxTermCache {
+		clear(s.termCache)
+	}
+	for _, c := range cands {
+		if !c.Development {
+			rep.Context++
+			continue
+		}
+		cite := Citation{Source: a.Source, URL: a.URL, Title: a.Title, Published: a.Published, Sentence: c.Sentence, Offset: c.Offset}
+		// the same development earlier in this article
+		if ev := s.bestMatch(c, ing.New, true); ev != nil {
+			absorb(ev, c)
+			rep.Merged = append(rep.Merged, MergedEvent{Summary: ev.Summary, Date: ev.Date, Candidate: c})
+			continue
+		}
+		// the same development already in the timeline
+		pending, err := known.candidates(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if ev := s.bestMatch(c, pending, false); ev != nil {
+			m, ok := merges[ev.ID]
+			if !ok {
+				m = &Merge{EventID: ev.ID, Citation: cite}
+				merges[ev.ID] = m
+				mergeOrder = append(mergeOrder, ev.ID)
+			}
+			dateBefore := ev.Date
+			absorb(ev, c)
+			m.Actors, m.Topics = ev.Actors, ev.Topics
+			if ev.Date != dateBefore {
+				d := ev.Date
+				m.Date = &d
+			}
+			rep.Merged = append(rep.Merged, MergedEvent{EventID: ev.ID, Summary: ev.Summary, Date: ev.Date, Candidate: c})
+			continue
+		}
+		ev := &Event{
+			Date:      c.Date,
+			Summary:   c.Summary,
+			Actors:    c.Actors,
+			Topics:    c.Topics,
+			Citations: []Citation{cite},
+			FirstSeen: a.IngestedAt,
+			UpdatedAt: a.IngestedAt,
+		}
+		ing.New = append(ing.New, ev)
+	}
+	for _, id := range mergeOrder {
+		ing.Merges = append(ing.Merges, *merges[id])
+	}
+	if err := s.store.Ingest(ctx, ing); err != nil {
+		if errors.Is(err, ErrDuplicateArticle) {
+			rep.Duplicate = true
+			return rep, nil
+		}
+		return nil, fmt.Errorf("ingest: store: %w", err)
+	}
+	rep.New = ing.New
+	level := slog.LevelInfo
+	if a.Via == "demo" {
+		level = slog.LevelDebug
+	}
+	s.log.Log(ctx, level, "article ingested", "source", a.Source, "article", a.ID, "new", len(rep.New), "merged", len(rep.Merged), "context", rep.Context)
+	return rep, nil
+}
+
+// windowKey identifies one look-up of merge candidates.
+type windowKey struct{ lo, hi Day }
+
+// knownEvents reads the stored events one article's developments may merge
+// into. Each date window is read once per article, and an event read in two
+// windows is one value, so merges into it accumulate.
+type knownEvents struct {
+	svc     *Service
+	byID    map[int64]*Event
+	windows map[windowKey][]*Event
+}
+
+// candidates returns the stored events whose dates meet c's (with slack)
+// and that share one of its topics: a development with no topic merges only
+// within its own article.
+func (k *knownEvents) candidates(ctx context.Context, c Candidate) ([]*Event, error) {
+	if len(c.Topics) == 0 {
+		return nil, nil
+	}
+	key := windowKey{c.Date.Lo.AddDays(-mergeSlack(c.Date)), c.Date.Hi.AddDays(mergeSlack(c.Date))}
+	evs, seen := k.windows[key]
+	if !seen {
+		read, err := k.svc.store.Overlapping(ctx, key.lo, key.hi, mergeCandidates)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: find merge candidates: %w", err)
+		}
+		for i, ev := range read {
+			if known, ok := k.byID[ev.ID]; ok {
+				read[i] = known
+			} else {
+				k.byID[ev.ID] = ev
+			}
+		}
+		evs = read
+		k.windows[key] = evs
+	}
+	var out []*Event
+	for _, ev := range evs {
+		if shares(ev.Topics, c.Topics) {
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
+// mergeSlack is how many days a date may be off and still be the same
+// development: a date that is only the publication date is a guess, and the
+// news it dates usually happened a day or two before.
+func mergeSlack(d EventDate) int {
+	if d.Origin == OriginPublished {
+		return 2
+	}
+	return 0
+}
+
+// bestMatch returns the event among evs that reports the same development
+// as c, or nil. sameArticle relaxes the wording test: an article that
+// mentions the same people, topic and day twice is restating itself.
+func (s *Service) bestMatch(c Candidate, evs []*Event, sameArticle bool) *Event {
+	terms := s.termCache
+	var best *Event
+	bestScore := 0.0
+	cTerms := termSet(c.Summary)
+	for _, ev := range evs {
+		if !c.Date.Overlaps(ev.Date, mergeSlack(c.Date)+mergeSlack(ev.Date)) {
+			continue
+		}
+		if len(c.Topics) > 0 && len(ev.Topics) > 0 && !shares(c.Topics, ev.Topics) {
+			continue
+		}
+		if !shares(c.Actors, ev.Actors) && !shares(c.Topics, ev.Topics) {
+			// nothing in common but the date: only identical wording could
+			// make them one development, and then they would share a name
+			continue
+		}
+		evTerms, cached := terms[ev.ID]
+		if !cached || ev.ID == 0 {
+			evTerms = termSet(ev.Summary)
+			if ev.ID != 0 {
+				terms[ev.ID] = evTerms
+			}
+		}
+		evPeople := s.people(ev.Actors)
+		people := jaccard(c.People, evPeople)
+		actors := jaccard(c.Actors, ev.Actors)
+		topics := jaccard(c.Topics, ev.Topics)
+		text := jaccardSet(cTerms, evTerms)
+		bothPeople := len(c.People) > 0 && len(evPeople) > 0
+		published := c.Date.Origin == OriginPublished || ev.Date.Origin == OriginPublished
+		var ok bool
+		switch {
+		case text >= 0.5:
+			// the same wording: the same development
+			ok = true
+		case bothPeople && people < 0.5:
+			// different people did different things
+			ok = false
+		case !bothPeople && len(c.People)+len(evPeople) == 0 && actors < 0.5:
+			// no people named and the countries or bodies differ
+			ok = false
+		case len(c.Topics) == 0 || topics == 0:
+			ok = false
+		case text >= 0.15 && actors >= 0.5:
+			ok = true
+		case text >= 0.25:
+			ok = true
+		case bothPeople && people >= 0.6 && topics >= 0.5 && published:
+			// an undated lead ("spoke by phone") restating a dated development
+			ok = true
+		case sameArticle && bothPeople && people >= 0.6 && topics >= 0.5 &&
+			c.Date.Origin == OriginExplicit && ev.Date.Origin == OriginExplicit && c.Date.Lo == ev.Date.Lo && c.Date.Hi == ev.Date.Hi:
+			// an article referring back to what it already reported
+			ok = true
+		}
+		if !ok {
+			continue
+		}
+		if score := text + people/2 + topics/2; best == nil || score > bestScore {
+			best, bestScore = ev, score
+		}
+	}
+	return best
+}
+
+func (s *Service) people(actors []string) []string {
+	var out []string
+	for _, a := range actors {
+		if s.ex.ActorKind(a) == "person" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// absorb folds a candidate into an event: actors and topics are united and a
+// more precise date is adopted.
+func absorb(ev *Event, c Candidate) {
+	ev.Actors = union(ev.Actors, c.Actors)
+	ev.Topics = union(ev.Topics, c.Topics)
+	if c.Date.PreciserThan(ev.Date) && c.Date.Overlaps(ev.Date, mergeSlack(c.Date)+mergeSlack(ev.Date)) {
+		ev.Date = c.Date
+	}
+}
+
+func termSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range textnorm.Terms(s) {
+		m[t] = true
+	}
+	return m
+}
+
+func jaccardSet(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for k := range a {
+		if b[k] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+func jaccard(a, b []string) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				inter++
+				break
+			}
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+func shares(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, x := range b {
+		if !shares(out, []string{x}) {
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Timeline answers a parsed query: actor and topic filters are resolved
+// through the extractor's gazetteer and lexicon ("actor:zelensky" finds
+// zelenskyy), unknown names are an ErrBadQuery error that says so.
+func (s *Service) Timeline(ctx context.Context, q Query) (Page, error) {
+	for i, a := range q.Actors {
+		id := s.ex.ResolveActor(a)
+		if id == "" {
+			if s.ex.ActorKind(a) == "" {
+				return Page{}, fmt.Errorf("%w: no actor called %q is known; try actor:putin, actor:zelenskyy or actor:trump", ErrBadQuery, a)
+			}
+			id = a
+		}
+		q.Actors[i] = id
+	}
+	for i, t := range q.Topics {
+		id := s.ex.ResolveTopic(t)
+		if id == "" {
+			return Page{}, fmt.Errorf("%w: no topic called %q is known; try topic:ceasefire, topic:prisoners or topic:talks", ErrBadQuery, t)
+		}
+		q.Topics[i] = id
+	}
+	if q.Limit <= 0 || q.Limit > MaxPageSize {
+		q.Limit = DefaultPageSize
+	}
+	if q.Offset < 0 {
+		q.Offset = 0
+	}
+	p, err := s.store.Search(ctx, q)
+	if err != nil {
+		return Page{}, fmt.Errorf("timeline: %w", err)
+	}
+	return p, nil
+}
+
+// Latest returns the developments the bot learned most recently.
+func (s *Service) Latest(ctx context.Context, n int) ([]*Event, error) {
+	if n <= 0 || n > MaxPageSize {
+		n = DefaultPageSize
+	}
+	evs, err := s.store.Latest(ctx, n)
+	if err != nil {
+		return nil, fmt.Errorf("latest: %w", err)
+	}
+	return evs, nil
+}
+
+// Sources lists where the timeline's articles came from.
+func (s *Service) Sources(ctx context.Context) ([]SourceStat, error) {
+	st, err := s.store.Sources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	return st, nil
+}
+
+// ContentHash identifies an article by its text with white space folded, so
+// re-ingesting the same text reformatted is still a no-op.
+func ContentHash(text string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
+	return hex.EncodeToString(sum[:])
+}
+
+func invalidUTF8At(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func sourceFromURL(u string) string {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(u, "http://")
+	}
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, ":")
+	return strings.TrimPrefix(strings.ToLower(host), "www.")
+}
