@@ -1,0 +1,5 @@
+//go:build !race
+
+package timex
+
+const raceEnabled = false
