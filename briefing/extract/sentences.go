@@ -1,0 +1,129 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Span is a piece of the article text with its byte offset.
+type Span struct {
+	Start int
+	Text  string
+}
+
+// abbreviations end in a period that does not end a sentence. Lower-case,
+// without the final period.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "lt": true,
+	"col": true, "maj": true, "capt": true, "sgt": true, "gov": true, "sen": true, "rep": true,
+	"rev": true, "st": true, "sr": true, "jr": true, "adm": true, "cmdr": true, "pres": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true,
+	"fri": true, "sat": true, "sun": true,
+	"no": true, "vs": true, "etc": true, "approx": true, "est": true, "inc": true, "corp": true,
+	"co": true, "ltd": true, "dept": true, "univ": true, "fig": true, "vol": true, "ft": true,
+	"mt": true, "ave": true, "blvd": true, "e.g": true, "i.e": true, "a.m": true, "p.m": true,
+}
+
+// Sentences splits text into sentences. A paragraph break (a blank line or
+// a line break) always ends a sentence. Within a paragraph a sentence ends at
+// '.', '!' or '?' (with any closing quotes or brackets after it) followed by
+// white space and a capital letter, digit or opening quote; but not after an
+// abbreviation ("U.S. President", "Jan. 20", "Gen. Smith"), a single initial,
+// or an elision ("...") that continues in lower case.
+func Sentences(text string) []Span {
+	var out []Span
+	start := 0
+	emit := func(end int) {
+		seg := text[start:end]
+		trimmed := strings.TrimSpace(seg)
+		if trimmed != "" {
+			lead := strings.Index(seg, trimmed)
+			out = append(out, Span{Start: start + lead, Text: trimmed})
+		}
+		start = end
+	}
+	n := len(text)
+	for i := 0; i < n; i++ {
+		c := text[i]
+		if c == '\n' {
+			emit(i)
+			continue
+		}
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		// run of terminators (..., ?!)
+		j := i
+		for j < n && (text[j] == '.' || text[j] == '!' || text[j] == '?') {
+			j++
+		}
+		// closing quotes and brackets belong to this sentence
+		k := j
+		for k < n {
+			r, size := utf8.DecodeRuneInString(text[k:])
+			if r == '"' || r == '\'' || r == ')' || r == ']' || r == '\u201d' || r == '\u2019' {
+				k += size
+				continue
+			}
+			break
+		}
+		if k < n && text[k] != ' ' && text[k] != '\t' && text[k] != '\n' && text[k] != '\r' {
+			i = j - 1
+			continue // "U.S.-backed", "3.5", "example.com"
+		}
+		// what follows the white space
+		m := k
+		for m < n && (text[m] == ' ' || text[m] == '\t' || text[m] == '\r') {
+			m++
+		}
+		if m < n && text[m] != '\n' {
+			r, _ := utf8.DecodeRuneInString(text[m:])
+			startsNew := unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '\u201c' || r == '\'' || r == '\u2018' || r == '('
+			if !startsNew {
+				i = j - 1
+				continue
+			}
+			if c == '.' && j-i == 1 && isAbbreviation(text[:i]) {
+				i = j - 1
+				continue
+			}
+		}
+		emit(k)
+		i = k - 1
+	}
+	emit(n)
+	return out
+}
+
+// isAbbreviation reports whether the word that ends just before a period is
+// an abbreviation or an initial ("U.S", "Jan", "J").
+func isAbbreviation(before string) bool {
+	w := before
+	if idx := strings.LastIndexAny(w, " \t\n(\"\u201c"); idx >= 0 {
+		w = w[idx+1:]
+	}
+	if w == "" {
+		return false
+	}
+	lw := strings.ToLower(w)
+	if abbreviations[lw] {
+		return true
+	}
+	r, size := utf8.DecodeRuneInString(w)
+	if size == len(w) && unicode.IsUpper(r) {
+		return true // an initial: "John F. Kennedy"
+	}
+	// dotted abbreviations: U.S, U.N, D.C
+	if strings.Contains(w, ".") {
+		for _, p := range strings.Split(w, ".") {
+			if utf8.RuneCountInString(p) > 1 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
