@@ -1,0 +1,389 @@
+// Package bot is briefbot's platform-neutral chat layer: it parses what a
+// user typed (a slash command or a free-form question), asks the briefing
+// service, and answers with a Reply that each platform adapter (console,
+// Slack, Discord) renders in its own way. Adapters import bot; bot imports
+// no adapter and no platform SDK.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/briefbot/briefbot/briefing"
+)
+
+// Message is one incoming message or command, whatever the platform.
+type Message struct {
+	Platform string // console, slack, discord
+	Channel  string // where to answer; also keys the /more cursor
+	User     string
+	Text     string // "/timeline ceasefire", "what happened with prisoners?"
+}
+
+// Reply is a platform-neutral answer.
+type Reply struct {
+	Title  string // a heading, may be empty
+	Text   string // a paragraph: help, an error, an ingest summary
+	Items  []Item // developments, in order
+	Footer string // paging hint or totals
+	Error  bool   // the request failed; Text says why and what to do
+}
+
+// Item is one development in a reply.
+type Item struct {
+	Date    string // as a journalist writes it: "16 May 2025"
+	Summary string
+	Sources []Link
+	Note    string // extra context: "merged into #12", "actors: putin"
+}
+
+// Link is a cited source.
+type Link struct {
+	Name string
+	URL  string // may be empty
+}
+
+// Bot routes messages to the briefing service. It is safe for concurrent use.
+type Bot struct {
+	svc      *briefing.Service
+	pageSize int
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	cursors map[string]briefing.Query // channel -> the last timeline query, for /more
+}
+
+// Options configure a Bot; zero values pick defaults.
+type Options struct {
+	PageSize int              // developments per answer (default briefing.DefaultPageSize)
+	Now      func() time.Time // clock (default time.Now)
+	Location *time.Location   // zone for dates typed without one (default UTC)
+	Log      *slog.Logger
+}
+
+// New returns a Bot over svc.
+func New(svc *briefing.Service, o Options) *Bot {
+	if o.PageSize <= 0 || o.PageSize > briefing.MaxPageSize {
+		o.PageSize = briefing.DefaultPageSize
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Bot{svc: svc, pageSize: o.PageSize, now: o.Now, loc: o.Location, log: o.Log, cursors: map[string]briefing.Query{}}
+}
+
+// Handle answers one message. It never panics on user input and always
+// returns something to show: unknown commands get help, failures get a
+// short explanation (the full error goes to the log).
+func (b *Bot) Handle(ctx context.Context, m Message) Reply {
+	text := strings.TrimSpace(m.Text)
+	if text == "" {
+		return b.help("")
+	}
+	if !strings.HasPrefix(text, "/") {
+		return b.question(ctx, m, text)
+	}
+	cmd, args, _ := strings.Cut(text, " ")
+	if i := strings.IndexByte(cmd, '\n'); i >= 0 {
+		cmd, args = cmd[:i], text[i+1:]
+	}
+	args = strings.TrimSpace(args)
+	switch strings.ToLower(cmd) {
+	case "/timeline", "/t":
+		return b.Timeline(ctx, m.Channel, args)
+	case "/more", "/next":
+		return b.More(ctx, m.Channel)
+	case "/latest", "/new":
+		return b.Latest(ctx, args)
+	case "/ingest":
+		return b.Ingest(ctx, m, args)
+	case "/sources":
+		return b.Sources(ctx)
+	case "/help", "/briefbot", "/start":
+		return b.help("")
+	}
+	return b.help(fmt.Sprintf("I don't know %s.", cmd))
+}
+
+// Timeline answers "/timeline QUERY": the first page of matching
+// developments in event-date order.
+func (b *Bot) Timeline(ctx context.Context, channel, query string) Reply {
+	q, err := briefing.ParseQuery(query)
+	if err != nil {
+		return errorReply(err, "")
+	}
+	q.Limit = b.pageSize
+	return b.Page(ctx, channel, q)
+}
+
+// More answers "/more": the next page of the channel's last timeline.
+func (b *Bot) More(ctx context.Context, channel string) Reply {
+	b.mu.Lock()
+	q, ok := b.cursors[channel]
+	b.mu.Unlock()
+	if !ok {
+		return Reply{Text: "There is nothing more to show. Ask with /timeline first, for example /timeline ceasefire."}
+	}
+	q.Offset += q.Limit
+	return b.Page(ctx, channel, q)
+}
+
+// Page answers a parsed timeline query at its offset and remembers it for
+// /more in channel.
+func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply {
+	p, err := b.svc.Timeline(ctx, q)
+	if err != nil {
+		b.log.Error("timeline failed", "query", q.Text, "err", err)
+		return errorReply(err, "The timeline could not be searched just now; try again in a moment.")
+	}
+	b.mu.Lock()
+	if p.More {
+		b.cursors[channel] = q
+	} else {
+		delete(b.cursors, channel)
+	}
+	b.mu.Unlock()
+	r := Reply{Title: fmt.Sprintf("Timeline: %s", q.Text)}
+	if len(p.Events) == 0 {
+		if q.Offset > 0 {
+			r.Text = "No more developments."
+		} else {
+			r.Text = fmt.Sprintf("No developments match %q yet. Try a broader word, or /latest to see what the bot knows.", q.Text)
+		}
+		return r
+	}
+	for _, ev := range p.Events {
+		r.Items = append(r.Items, EventItem(ev))
+	}
+	first, last := q.Offset+1, q.Offset+len(p.Events)
+	switch {
+	case p.More:
+		r.Footer = fmt.Sprintf("Showing %d-%d, oldest first. /more for the next %d.", first, last, q.Limit)
+	case q.Offset == 0:
+		r.Footer = plural(len(p.Events), "development", "developments") + ", oldest first."
+	default:
+		r.Footer = fmt.Sprintf("Showing %d-%d, the end of the timeline.", first, last)
+	}
+	return r
+}
+
+// Latest answers "/latest [N]": what the bot learned most recently.
+func (b *Bot) Latest(ctx context.Context, args string) Reply {
+	n := b.pageSize
+	if args != "" {
+		v, err := strconv.Atoi(args)
+		if err != nil || v < 1 || v > briefing.MaxPageSize {
+			return Reply{Error: true, Text: fmt.Sprintf("/latest takes a number from 1 to %d, for example /latest 5.", briefing.MaxPageSize)}
+		}
+		n = v
+	}
+	evs, err := b.svc.Latest(ctx, n)
+	if err != nil {
+		b.log.Error("latest failed", "err", err)
+		return errorReply(err, "The timeline could not be read just now; try again in a moment.")
+	}
+	r := Reply{Title: "Latest developments"}
+	if len(evs) == 0 {
+		r.Text = "The timeline is empty. Add an article with /ingest."
+		return r
+	}
+	for _, ev := range evs {
+		r.Items = append(r.Items, EventItem(ev))
+	}
+	r.Footer = "Newest first, by when the bot learned of them."
+	return r
+}
+
+// Sources answers "/sources": where the timeline's articles came from.
+func (b *Bot) Sources(ctx context.Context) Reply {
+	st, err := b.svc.Sources(ctx)
+	if err != nil {
+		b.log.Error("sources failed", "err", err)
+		return errorReply(err, "The list of sources could not be read just now.")
+	}
+	r := Reply{Title: "Sources"}
+	if len(st) == 0 {
+		r.Text = "No sources yet. Add an article with /ingest."
+		return r
+	}
+	var lines []string
+	for _, s := range st {
+		lines = append(lines, fmt.Sprintf("%s: %s, %s, last on %s", s.Source,
+			plural(s.Articles, "article", "articles"), plural(s.Citations, "citation", "citations"),
+			s.LastIngested.In(b.loc).Format("2 Jan 2006 15:04")))
+	}
+	r.Text = strings.Join(lines, "\n")
+	return r
+}
+
+// IngestHelp explains how to paste an article.
+const IngestHelp = "Paste the article after /ingest. Options on the first line: --published 2025-05-20 --source NAME --url URL --title \"TITLE\"."
+
+// Ingest answers "/ingest [options]\nTEXT": the article's text follows the
+// options (on the same line after a blank, or on the next lines).
+func (b *Bot) Ingest(ctx context.Context, m Message, args string) Reply {
+	in, err := ParseIngestArgs(args, b.now(), b.loc)
+	if err != nil {
+		return Reply{Error: true, Text: err.Error() + "\n" + IngestHelp}
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		return Reply{Error: true, Text: "There is no article text. " + IngestHelp}
+	}
+	in.Via = m.Platform
+	if in.Source == "" {
+		in.Source = m.Platform
+		if m.User != "" {
+			in.Source = m.Platform + ":" + m.User
+		}
+	}
+	rep, err := b.svc.Ingest(ctx, in)
+	if err != nil {
+		b.log.Warn("ingest failed", "err", err)
+		return errorReply(err, "The article could not be stored just now; nothing was changed. Try again in a moment.")
+	}
+	return IngestReply(rep)
+}
+
+// IngestReply describes what an ingestion did.
+func IngestReply(rep *briefing.IngestReport) Reply {
+	a := rep.Article
+	name := a.Title
+	if name == "" {
+		name = "an article"
+	}
+	if rep.Duplicate {
+		return Reply{Title: "Already known", Text: fmt.Sprintf("%s from %s was ingested before (article #%d); nothing changed.", name, a.Source, a.ID)}
+	}
+	r := Reply{Title: fmt.Sprintf("Ingested %s", name)}
+	var parts []string
+	parts = append(parts, plural(len(rep.New), "new development", "new developments"))
+	parts = append(parts, fmt.Sprintf("%d merged into developments already known", len(rep.Merged)))
+	parts = append(parts, plural(rep.Context, "sentence kept as context", "sentences kept as context"))
+	r.Text = fmt.Sprintf("Article #%d from %s, published %s: %s.", a.ID, a.Source, a.Published.Format("2 Jan 2006"), strings.Join(parts, ", "))
+	if rep.HTML {
+		r.Text += " The input looked like HTML; its text was extracted."
+	}
+	undated := 0
+	for _, ev := range rep.New {
+		it := EventItem(ev)
+		it.Note = eventNote(ev)
+		if ev.Date.Origin == briefing.OriginPublished {
+			undated++
+		}
+		r.Items = append(r.Items, it)
+	}
+	for _, m := range rep.Merged {
+		target := "a development earlier in this article"
+		if m.EventID != 0 {
+			target = fmt.Sprintf("#%d (%s)", m.EventID, m.Date)
+		}
+		r.Items = append(r.Items, Item{
+			Date:    m.Candidate.Date.String(),
+			Summary: m.Candidate.Summary,
+			Note:    fmt.Sprintf("merged into %s: %s", target, m.Summary),
+		})
+	}
+	if undated > 0 {
+		r.Footer = fmt.Sprintf("%s had no date in the text and took the publication date.", plural(undated, "development", "developments"))
+	}
+	return r
+}
+
+func eventNote(ev *briefing.Event) string {
+	var parts []string
+	parts = append(parts, fmt.Sprintf("#%d", ev.ID))
+	if ev.Date.Origin != briefing.OriginExplicit {
+		parts = append(parts, "date from "+string(ev.Date.Origin))
+	}
+	if len(ev.Actors) > 0 {
+		parts = append(parts, "actors: "+strings.Join(ev.Actors, ", "))
+	}
+	if len(ev.Topics) > 0 {
+		parts = append(parts, "topics: "+strings.Join(ev.Topics, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// EventItem renders an event as a reply item with its sources.
+func EventItem(ev *briefing.Event) Item {
+	it := Item{Date: ev.Date.String(), Summary: ev.Summary}
+	seen := map[string]bool{}
+	for _, c := range ev.Citations {
+		k := c.Source + "\x00" + c.URL
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		it.Sources = append(it.Sources, Link{Name: c.Source, URL: c.URL})
+	}
+	return it
+}
+
+func (b *Bot) help(prefix string) Reply {
+	text := `Commands:
+  /timeline QUERY   developments in date order. QUERY takes words, "quoted phrases",
+                    since:2025-04  until:2025-05-20  actor:putin  topic:ceasefire
+  /more             the next page of the last timeline
+  /latest [N]       what the bot learned most recently
+  /ingest TEXT      add an article (` + "--published 2025-05-20 --source NAME --url URL" + `)
+  /sources          where the articles came from
+  /help             this list
+Or just ask: "what happened with prisoners?"`
+	if prefix != "" {
+		text = prefix + "\n" + text
+	}
+	return Reply{Title: "briefbot", Text: text}
+}
+
+// errorReply turns an error into a Reply: user-caused errors show their
+// message, anything else shows the generic text.
+func errorReply(err error, generic string) Reply {
+	var msg string
+	switch {
+	case errors.Is(err, briefing.ErrBadQuery), errors.Is(err, briefing.ErrBadArticle):
+		msg = userMessage(err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		msg = "That took too long and was stopped; try again."
+	default:
+		msg = generic
+	}
+	return Reply{Error: true, Text: msg}
+}
+
+// userMessage strips the sentinel prefixes ("bad query: ") from an error.
+func userMessage(err error) string {
+	s := err.Error()
+	for _, p := range []string{briefing.ErrBadQuery.Error() + ": ", briefing.ErrBadArticle.Error() + ": "} {
+		if i := strings.Index(s, p); i >= 0 {
+			s = s[i+len(p):]
+		}
+	}
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
