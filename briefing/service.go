@@ -20,9 +20,9 @@ const (
 	// MaxArticleBytes bounds one article's text. Longer input is refused
 	// rather than cut, so that nothing is silently lost.
 	MaxArticleBytes = 2 << 20
-	// mergeCandidates bounds how many stored events of one date window a
-	// development is compared against.
-	mergeCandidates = 400
+	// mergeCandidates bounds how many stored events are read for one span
+	// of nearby days (see knownEvents).
+	mergeCandidates = 2000
 )
 
 // ErrBadArticle is wrapped by every ingestion error caused by the input
@@ -186,7 +186,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 	ing := &Ingestion{Article: a}
 	merges := map[int64]*Merge{}
 	var mergeOrder []int64
-	known := &knownEvents{svc: s, byID: map[int64]*Event{}, windows: map[windowKey][]*Event{}}
+	known := newKnownEvents(s, cands)
 	if len(s.termCache) > maxTermCache {
 		clear(s.termCache)
 	}
@@ -254,16 +254,56 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 	return rep, nil
 }
 
-// windowKey identifies one look-up of merge candidates.
-type windowKey struct{ lo, hi Day }
-
 // knownEvents reads the stored events one article's developments may merge
-// into. Each date window is read once per article, and an event read in two
-// windows is one value, so merges into it accumulate.
+// into. The date windows of an article's developments are gathered into a
+// few spans of nearby days, each read once with one query; an event read
+// once is one value, so merges into it accumulate.
 type knownEvents struct {
-	svc     *Service
-	byID    map[int64]*Event
-	windows map[windowKey][]*Event
+	svc   *Service
+	byID  map[int64]*Event
+	spans []*knownSpan
+}
+
+type knownSpan struct {
+	lo, hi Day
+	read   bool
+	events []*Event
+}
+
+// Spans join windows less than spanGap days apart, up to spanMax days long.
+const (
+	spanGap = 3
+	spanMax = 62
+)
+
+// mergeWindow is the date range a candidate may merge within.
+func mergeWindow(c Candidate) (lo, hi Day) {
+	return c.Date.Lo.AddDays(-mergeSlack(c.Date)), c.Date.Hi.AddDays(mergeSlack(c.Date))
+}
+
+// newKnownEvents plans the spans for an article's candidates.
+func newKnownEvents(s *Service, cands []Candidate) *knownEvents {
+	k := &knownEvents{svc: s, byID: map[int64]*Event{}}
+	type window struct{ lo, hi Day }
+	var ws []window
+	for _, c := range cands {
+		if c.Development && len(c.Topics) > 0 {
+			lo, hi := mergeWindow(c)
+			ws = append(ws, window{lo, hi})
+		}
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].lo < ws[j].lo })
+	for _, w := range ws {
+		if n := len(k.spans); n > 0 {
+			last := k.spans[n-1]
+			if w.lo <= last.hi+spanGap && max(w.hi, last.hi)-last.lo <= spanMax {
+				last.hi = max(last.hi, w.hi)
+				continue
+			}
+		}
+		k.spans = append(k.spans, &knownSpan{lo: w.lo, hi: w.hi})
+	}
+	return k
 }
 
 // candidates returns the stored events whose dates meet c's (with slack)
@@ -273,10 +313,20 @@ func (k *knownEvents) candidates(ctx context.Context, c Candidate) ([]*Event, er
 	if len(c.Topics) == 0 {
 		return nil, nil
 	}
-	key := windowKey{c.Date.Lo.AddDays(-mergeSlack(c.Date)), c.Date.Hi.AddDays(mergeSlack(c.Date))}
-	evs, seen := k.windows[key]
-	if !seen {
-		read, err := k.svc.store.Overlapping(ctx, key.lo, key.hi, mergeCandidates)
+	lo, hi := mergeWindow(c)
+	var span *knownSpan
+	for _, sp := range k.spans {
+		if sp.lo <= lo && hi <= sp.hi {
+			span = sp
+			break
+		}
+	}
+	if span == nil { // not planned: read the window alone
+		span = &knownSpan{lo: lo, hi: hi}
+		k.spans = append(k.spans, span)
+	}
+	if !span.read {
+		read, err := k.svc.store.Overlapping(ctx, span.lo, span.hi, mergeCandidates)
 		if err != nil {
 			return nil, fmt.Errorf("ingest: find merge candidates: %w", err)
 		}
@@ -287,12 +337,11 @@ func (k *knownEvents) candidates(ctx context.Context, c Candidate) ([]*Event, er
 				k.byID[ev.ID] = ev
 			}
 		}
-		evs = read
-		k.windows[key] = evs
+		span.events, span.read = read, true
 	}
 	var out []*Event
-	for _, ev := range evs {
-		if shares(ev.Topics, c.Topics) {
+	for _, ev := range span.events {
+		if ev.Date.Lo <= hi && lo <= ev.Date.Hi && shares(ev.Topics, c.Topics) {
 			out = append(out, ev)
 		}
 	}
