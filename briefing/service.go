@@ -20,9 +20,9 @@ const (
 	// MaxArticleBytes bounds one article's text. Longer input is refused
 	// rather than cut, so that nothing is silently lost.
 	MaxArticleBytes = 2 << 20
-	// mergeCandidates bounds how many stored events are read for one span
-	// of nearby days (see knownEvents).
-	mergeCandidates = 2000
+	// mergeCandidates bounds how many stored events one read of merge
+	// candidates returns (see mergeCache).
+	mergeCandidates = 5000
 )
 
 // ErrBadArticle is wrapped by every ingestion error caused by the input
@@ -68,6 +68,9 @@ type Service struct {
 	// never change, so that merging does not stem the same lines for every
 	// article. Guarded by sem; cleared when it grows past maxTermCache.
 	termCache map[int64]map[string]bool
+	// known holds the stored events recent developments were compared
+	// with; guarded by sem.
+	known *mergeCache
 }
 
 // maxTermCache bounds Service.termCache (about 50 MB at the bound).
@@ -82,7 +85,7 @@ func NewService(st Store, ex Extractor, now func() time.Time, log *slog.Logger) 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}}
+	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}, known: newMergeCache()}
 }
 
 // Store returns the service's store.
@@ -186,10 +189,10 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 	ing := &Ingestion{Article: a}
 	merges := map[int64]*Merge{}
 	var mergeOrder []int64
-	known := newKnownEvents(s, cands)
 	if len(s.termCache) > maxTermCache {
 		clear(s.termCache)
 	}
+	s.known.expire(s.now())
 	for _, c := range cands {
 		if !c.Development {
 			rep.Context++
@@ -203,8 +206,9 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			continue
 		}
 		// the same development already in the timeline
-		pending, err := known.candidates(ctx, c)
+		pending, err := s.known.candidates(ctx, s.store, c)
 		if err != nil {
+			s.known.reset()
 			return nil, err
 		}
 		if ev := s.bestMatch(c, pending, false); ev != nil {
@@ -220,6 +224,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			if ev.Date != dateBefore {
 				d := ev.Date
 				m.Date = &d
+				s.known.moved(ev, dateBefore)
 			}
 			rep.Merged = append(rep.Merged, MergedEvent{EventID: ev.ID, Summary: ev.Summary, Date: ev.Date, Candidate: c})
 			continue
@@ -239,6 +244,8 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		ing.Merges = append(ing.Merges, *merges[id])
 	}
 	if err := s.store.Ingest(ctx, ing); err != nil {
+		// merges above changed cached events that the store did not take
+		s.known.reset()
 		if errors.Is(err, ErrDuplicateArticle) {
 			rep.Duplicate = true
 			return rep, nil
@@ -246,106 +253,16 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		return nil, fmt.Errorf("ingest: store: %w", err)
 	}
 	rep.New = ing.New
+	for _, ev := range ing.New {
+		// a copy: the report's events belong to the caller
+		s.known.add(cloneForMerge(ev))
+	}
 	level := slog.LevelInfo
 	if a.Via == "demo" {
 		level = slog.LevelDebug
 	}
 	s.log.Log(ctx, level, "article ingested", "source", a.Source, "article", a.ID, "new", len(rep.New), "merged", len(rep.Merged), "context", rep.Context)
 	return rep, nil
-}
-
-// knownEvents reads the stored events one article's developments may merge
-// into. The date windows of an article's developments are gathered into a
-// few spans of nearby days, each read once with one query; an event read
-// once is one value, so merges into it accumulate.
-type knownEvents struct {
-	svc   *Service
-	byID  map[int64]*Event
-	spans []*knownSpan
-}
-
-type knownSpan struct {
-	lo, hi Day
-	read   bool
-	events []*Event
-}
-
-// Spans join windows less than spanGap days apart, up to spanMax days long.
-const (
-	spanGap = 3
-	spanMax = 62
-)
-
-// mergeWindow is the date range a candidate may merge within.
-func mergeWindow(c Candidate) (lo, hi Day) {
-	return c.Date.Lo.AddDays(-mergeSlack(c.Date)), c.Date.Hi.AddDays(mergeSlack(c.Date))
-}
-
-// newKnownEvents plans the spans for an article's candidates.
-func newKnownEvents(s *Service, cands []Candidate) *knownEvents {
-	k := &knownEvents{svc: s, byID: map[int64]*Event{}}
-	type window struct{ lo, hi Day }
-	var ws []window
-	for _, c := range cands {
-		if c.Development && len(c.Topics) > 0 {
-			lo, hi := mergeWindow(c)
-			ws = append(ws, window{lo, hi})
-		}
-	}
-	sort.Slice(ws, func(i, j int) bool { return ws[i].lo < ws[j].lo })
-	for _, w := range ws {
-		if n := len(k.spans); n > 0 {
-			last := k.spans[n-1]
-			if w.lo <= last.hi+spanGap && max(w.hi, last.hi)-last.lo <= spanMax {
-				last.hi = max(last.hi, w.hi)
-				continue
-			}
-		}
-		k.spans = append(k.spans, &knownSpan{lo: w.lo, hi: w.hi})
-	}
-	return k
-}
-
-// candidates returns the stored events whose dates meet c's (with slack)
-// and that share one of its topics: a development with no topic merges only
-// within its own article.
-func (k *knownEvents) candidates(ctx context.Context, c Candidate) ([]*Event, error) {
-	if len(c.Topics) == 0 {
-		return nil, nil
-	}
-	lo, hi := mergeWindow(c)
-	var span *knownSpan
-	for _, sp := range k.spans {
-		if sp.lo <= lo && hi <= sp.hi {
-			span = sp
-			break
-		}
-	}
-	if span == nil { // not planned: read the window alone
-		span = &knownSpan{lo: lo, hi: hi}
-		k.spans = append(k.spans, span)
-	}
-	if !span.read {
-		read, err := k.svc.store.Overlapping(ctx, span.lo, span.hi, mergeCandidates)
-		if err != nil {
-			return nil, fmt.Errorf("ingest: find merge candidates: %w", err)
-		}
-		for i, ev := range read {
-			if known, ok := k.byID[ev.ID]; ok {
-				read[i] = known
-			} else {
-				k.byID[ev.ID] = ev
-			}
-		}
-		span.events, span.read = read, true
-	}
-	var out []*Event
-	for _, ev := range span.events {
-		if ev.Date.Lo <= hi && lo <= ev.Date.Hi && shares(ev.Topics, c.Topics) {
-			out = append(out, ev)
-		}
-	}
-	return out, nil
 }
 
 // mergeSlack is how many days a date may be off and still be the same

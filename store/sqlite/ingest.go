@@ -259,6 +259,8 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	c := m.Citation
 	c.ArticleID = articleID
 	ev.Citations = append(ev.Citations, c)
+	oldDate := ev.Date
+	oldActors, oldTopics := encodeList(ev.Actors), encodeList(ev.Topics)
 	ev.Actors = superset(m.Actors, ev.Actors)
 	ev.Topics = superset(m.Topics, ev.Topics)
 	if m.Date != nil {
@@ -272,6 +274,10 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 		key, d.Value, int(d.Gran), string(d.Mod), int64(d.Lo), int64(d.Hi), d.Range, string(d.Origin),
 		actors, topics, citJSON, micros(now), ev.ID); err != nil {
 		return fmt.Errorf("update event: %w", err)
+	}
+	if key == oldKey && d == oldDate && actors == oldActors && topics == oldTopics {
+		// only a citation was added: the index row is unchanged
+		return nil
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM events_fts WHERE rowid = ?", oldKey); err != nil {
 		return fmt.Errorf("unindex event: %w", err)
