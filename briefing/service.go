@@ -71,6 +71,9 @@ type Service struct {
 	// known holds the stored events recent developments were compared
 	// with; guarded by sem.
 	known *mergeCache
+	// newTerms caches the terms of the article's new events; guarded by
+	// sem and emptied for every article.
+	newTerms map[*Event]map[string]bool
 }
 
 // maxTermCache bounds Service.termCache (about 50 MB at the bound).
@@ -85,7 +88,7 @@ func NewService(st Store, ex Extractor, now func() time.Time, log *slog.Logger) 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}, known: newMergeCache()}
+	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}, known: newMergeCache(), newTerms: map[*Event]map[string]bool{}}
 }
 
 // Store returns the service's store.
@@ -193,6 +196,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		clear(s.termCache)
 	}
 	s.known.expire(s.now())
+	clear(s.newTerms)
 	for _, c := range cands {
 		if !c.Development {
 			rep.Context++
@@ -295,12 +299,16 @@ func (s *Service) bestMatch(c Candidate, evs []*Event, sameArticle bool) *Event 
 			// make them one development, and then they would share a name
 			continue
 		}
-		evTerms, cached := terms[ev.ID]
-		if !cached || ev.ID == 0 {
-			evTerms = termSet(ev.Summary)
-			if ev.ID != 0 {
+		var evTerms map[string]bool
+		if ev.ID != 0 {
+			if evTerms = terms[ev.ID]; evTerms == nil {
+				evTerms = termSet(ev.Summary)
 				terms[ev.ID] = evTerms
 			}
+		} else if evTerms = s.newTerms[ev]; evTerms == nil {
+			// an event new in this article, not stored yet
+			evTerms = termSet(ev.Summary)
+			s.newTerms[ev] = evTerms
 		}
 		evPeople := s.people(ev.Actors)
 		people := jaccard(c.People, evPeople)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/briefing"
@@ -247,7 +248,11 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []*briefing.Ev
 
 // merge applies one Merge inside tx.
 func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, articleID int64, now time.Time) error {
-	row := tx.QueryRowContext(ctx, "SELECT e.sortkey, "+eventCols+" FROM events e WHERE e.id = ?", m.EventID)
+	// The event is read without its citations: the new one is appended to
+	// the stored JSON text in SQL, so a merge costs the same whether the
+	// event has two sources or two hundred.
+	cols := strings.Replace(eventCols, "e.citations", "'[]'", 1)
+	row := tx.QueryRowContext(ctx, "SELECT e.sortkey, "+cols+" FROM events e WHERE e.id = ?", m.EventID)
 	var oldKey int64
 	ev, err := scanEvent(row, &oldKey)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -258,7 +263,8 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	}
 	c := m.Citation
 	c.ArticleID = articleID
-	ev.Citations = append(ev.Citations, c)
+	cit := encodeCitations([]briefing.Citation{c})
+	cit = cit[1 : len(cit)-1] // the object without the enclosing brackets
 	oldDate := ev.Date
 	oldActors, oldTopics := encodeList(ev.Actors), encodeList(ev.Topics)
 	ev.Actors = superset(m.Actors, ev.Actors)
@@ -266,13 +272,15 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	if m.Date != nil {
 		ev.Date = *m.Date
 	}
-	citJSON, actors, topics := encodeCitations(ev.Citations), encodeList(ev.Actors), encodeList(ev.Topics)
+	actors, topics := encodeList(ev.Actors), encodeList(ev.Topics)
 	d := ev.Date
 	key := sortKey(d.Lo, ev.ID)
 	if _, err := tx.ExecContext(ctx, `UPDATE events SET sortkey = ?, date_value = ?, date_gran = ?, date_mod = ?, lo = ?, hi = ?,
-		is_range = ?, date_origin = ?, actors = ?, topics = ?, citations = ?, updated_at = ? WHERE id = ?`,
+		is_range = ?, date_origin = ?, actors = ?, topics = ?,
+		citations = substr(citations, 1, length(citations) - 1) || CASE WHEN citations = '[]' THEN '' ELSE ',' END || ? || ']',
+		updated_at = ? WHERE id = ?`,
 		key, d.Value, int(d.Gran), string(d.Mod), int64(d.Lo), int64(d.Hi), d.Range, string(d.Origin),
-		actors, topics, citJSON, micros(now), ev.ID); err != nil {
+		actors, topics, cit, micros(now), ev.ID); err != nil {
 		return fmt.Errorf("update event: %w", err)
 	}
 	if key == oldKey && d == oldDate && actors == oldActors && topics == oldTopics {
