@@ -257,16 +257,20 @@ type SearchDoc struct {
 
 // SearchFields returns the SearchDoc for e. Stores index exactly this, and
 // match Query.Phrases against Text and Tags.
-func SearchFields(e *Event) SearchDoc {
+func SearchFields(e *Event) SearchDoc { return SearchFieldsCached(nil, e) }
+
+// SearchFieldsCached is SearchFields with stems remembered in c (which may
+// be nil), for stores that index many events.
+func SearchFieldsCached(c *textnorm.Cache, e *Event) SearchDoc {
 	var tags []string
 	for _, a := range e.Actors {
-		tags = append(tags, textnorm.Tokens(strings.ReplaceAll(a, "_", " "))...)
+		tags = append(tags, c.Tokens(strings.ReplaceAll(a, "_", " "))...)
 	}
 	for _, t := range e.Topics {
-		tags = append(tags, textnorm.Tokens(strings.ReplaceAll(t, "_", " "))...)
+		tags = append(tags, c.Tokens(strings.ReplaceAll(t, "_", " "))...)
 	}
 	return SearchDoc{
-		Text:   strings.Join(textnorm.Tokens(e.Summary), " "),
+		Text:   strings.Join(c.Tokens(e.Summary), " "),
 		Tags:   strings.Join(tags, " "),
 		Actors: strings.Join(e.Actors, " "),
 		Topics: strings.Join(e.Topics, " "),

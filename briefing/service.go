@@ -74,6 +74,7 @@ type Service struct {
 	// newTerms caches the terms of the article's new events; guarded by
 	// sem and emptied for every article.
 	newTerms map[*Event]map[string]bool
+	norm     *textnorm.Cache
 }
 
 // maxTermCache bounds Service.termCache (about 50 MB at the bound).
@@ -88,7 +89,7 @@ func NewService(st Store, ex Extractor, now func() time.Time, log *slog.Logger) 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}, known: newMergeCache(), newTerms: map[*Event]map[string]bool{}}
+	return &Service{store: st, ex: ex, now: now, log: log, sem: make(chan struct{}, 1), termCache: map[int64]map[string]bool{}, known: newMergeCache(), newTerms: map[*Event]map[string]bool{}, norm: textnorm.NewCache(50_000)}
 }
 
 // Store returns the service's store.
@@ -170,6 +171,14 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 	}
 	rep.Article = a
 
+	// Extraction needs no lock, so concurrent ingestions overlap here; what
+	// follows reads and writes the timeline and is serialised, so that
+	// merges see each other.
+	cands, err := s.ex.Extract(a)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadArticle, err)
+	}
+
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -185,10 +194,6 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		return nil, fmt.Errorf("ingest: look up article: %w", err)
 	}
 
-	cands, err := s.ex.Extract(a)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadArticle, err)
-	}
 	ing := &Ingestion{Article: a}
 	merges := map[int64]*Merge{}
 	var mergeOrder []int64
@@ -286,7 +291,7 @@ func (s *Service) bestMatch(c Candidate, evs []*Event, sameArticle bool) *Event 
 	terms := s.termCache
 	var best *Event
 	bestScore := 0.0
-	cTerms := termSet(c.Summary)
+	cTerms := s.termSet(c.Summary)
 	for _, ev := range evs {
 		if !c.Date.Overlaps(ev.Date, mergeSlack(c.Date)+mergeSlack(ev.Date)) {
 			continue
@@ -302,12 +307,12 @@ func (s *Service) bestMatch(c Candidate, evs []*Event, sameArticle bool) *Event 
 		var evTerms map[string]bool
 		if ev.ID != 0 {
 			if evTerms = terms[ev.ID]; evTerms == nil {
-				evTerms = termSet(ev.Summary)
+				evTerms = s.termSet(ev.Summary)
 				terms[ev.ID] = evTerms
 			}
 		} else if evTerms = s.newTerms[ev]; evTerms == nil {
 			// an event new in this article, not stored yet
-			evTerms = termSet(ev.Summary)
+			evTerms = s.termSet(ev.Summary)
 			s.newTerms[ev] = evTerms
 		}
 		evPeople := s.people(ev.Actors)
@@ -372,9 +377,9 @@ func absorb(ev *Event, c Candidate) {
 	}
 }
 
-func termSet(s string) map[string]bool {
+func (s *Service) termSet(text string) map[string]bool {
 	m := map[string]bool{}
-	for _, t := range textnorm.Terms(s) {
+	for _, t := range s.norm.Terms(text) {
 		m[t] = true
 	}
 	return m

@@ -41,6 +41,7 @@ type Extractor struct {
 	topics   []Topic
 	kinds    map[string]string
 	topicIDs map[string]bool
+	norm     *textnorm.Cache
 	actIdx   phraseIndex // folded words -> actor ID
 	topIdx   phraseIndex // normalised terms -> topic ID
 }
@@ -61,7 +62,7 @@ func New(opts ...Option) (*Extractor, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Extractor{dates: timex.New(), actors: actors, topics: topics,
+	x := &Extractor{dates: timex.New(), actors: actors, topics: topics, norm: textnorm.NewCache(50_000),
 		kinds: map[string]string{}, topicIDs: map[string]bool{}, actIdx: phraseIndex{}, topIdx: phraseIndex{}}
 	for _, a := range actors {
 		x.kinds[a.ID] = a.Kind
@@ -149,7 +150,7 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 				info.summary = dropLead(text, seg.lead)
 			}
 			info.actors = x.actIdx.match(actorWords(seg.text))
-			info.topics = x.topIdx.match(textnorm.Stems(seg.text))
+			info.topics = x.topIdx.match(x.norm.Stems(seg.text))
 			info.develops = reportsDevelopment(seg.text) && (len(info.actors) > 0 || len(info.topics) > 0)
 			if seg.date != nil {
 				info.date = *seg.date

@@ -15,6 +15,7 @@ package textnorm
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -63,29 +64,71 @@ var openCompounds = map[[2]string]string{
 // line lets a phrase written with either spelling match, and a single part
 // ("fire") still finds the compound. Invalid UTF-8 is treated as separators;
 // the result may be empty.
-func Tokens(s string) []string {
-	main, parts := split(s, false)
-	return append(main, parts...)
-}
+func Tokens(s string) []string { return (*Cache)(nil).Tokens(s) }
 
 // Terms returns the normalised query terms of s: the same words as Tokens,
 // compounds joined, without the trailing parts. Every term of Terms(s)
 // appears in Tokens(s), in the same order, so a phrase query built from
 // Terms matches the text it was typed from.
-func Terms(s string) []string {
-	main, _ := split(s, false)
-	return main
-}
+func Terms(s string) []string { return (*Cache)(nil).Terms(s) }
 
 // Stems is Terms with the stop words kept: "call with" stays two words, so
 // a cue phrase can tell "a call with Putin" from "called on Putin".
-func Stems(s string) []string {
-	main, _ := split(s, true)
+func Stems(s string) []string { return (*Cache)(nil).Stems(s) }
+
+// Cache remembers stems, the costly step of normalisation, for a bounded
+// number of distinct words. Its methods give exactly what the package
+// functions of the same names give. It is safe for concurrent use; a nil
+// *Cache caches nothing.
+type Cache struct {
+	mu    sync.Mutex
+	stems map[string]string
+	max   int
+}
+
+// NewCache returns a cache for up to max words; past that it starts over.
+func NewCache(max int) *Cache { return &Cache{stems: map[string]string{}, max: max} }
+
+// Tokens is the package function Tokens, with stems cached.
+func (c *Cache) Tokens(s string) []string {
+	main, parts := c.split(s, false)
+	return append(main, parts...)
+}
+
+// Terms is the package function Terms, with stems cached.
+func (c *Cache) Terms(s string) []string {
+	main, _ := c.split(s, false)
 	return main
 }
 
-func split(s string, keepStop bool) (main, parts []string) {
-	appendWord := func(out []string, w string) []string { return appendWordStop(out, w, keepStop) }
+// Stems is the package function Stems, with stems cached.
+func (c *Cache) Stems(s string) []string {
+	main, _ := c.split(s, true)
+	return main
+}
+
+func (c *Cache) stem(w string) string {
+	if c == nil {
+		return stem(w)
+	}
+	c.mu.Lock()
+	st, ok := c.stems[w]
+	c.mu.Unlock()
+	if ok {
+		return st
+	}
+	st = stem(w)
+	c.mu.Lock()
+	if len(c.stems) >= c.max {
+		clear(c.stems)
+	}
+	c.stems[w] = st
+	c.mu.Unlock()
+	return st
+}
+
+func (c *Cache) split(s string, keepStop bool) (main, parts []string) {
+	appendWord := func(out []string, w string) []string { return c.appendWord(out, w, keepStop) }
 	words := Words(s)
 	main = make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {
@@ -118,22 +161,22 @@ func split(s string, keepStop bool) (main, parts []string) {
 	return main, parts
 }
 
-// appendWordStop adds the stemmed form of one word, applying synonyms and
+// appendWord adds the stemmed form of one word, applying synonyms and
 // dropping stop words unless keepStop is set.
-func appendWordStop(out []string, w string, keepStop bool) []string {
+func (c *Cache) appendWord(out []string, w string, keepStop bool) []string {
 	if w == "" {
 		return out
 	}
 	if syn, ok := synonyms[w]; ok {
 		for _, s := range syn {
-			out = append(out, stem(s))
+			out = append(out, c.stem(s))
 		}
 		return out
 	}
 	if stopWords[w] && !keepStop {
 		return out
 	}
-	return append(out, stem(w))
+	return append(out, c.stem(w))
 }
 
 func stem(w string) string {

@@ -237,7 +237,7 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []*briefing.Ev
 			ev.Summary, actors, topics, citJSON, micros(first), micros(updated)); err != nil {
 			return fmt.Errorf("insert new event %d: %w", i, err)
 		}
-		doc := briefing.SearchFields(ev)
+		doc := briefing.SearchFieldsCached(s.norm, ev)
 		if _, err := insFTS.ExecContext(ctx, key, doc.Text, doc.Tags, doc.Actors, doc.Topics, spanTokens(d)); err != nil {
 			return fmt.Errorf("index new event %d: %w", i, err)
 		}
@@ -290,7 +290,7 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	if _, err := tx.ExecContext(ctx, "DELETE FROM events_fts WHERE rowid = ?", oldKey); err != nil {
 		return fmt.Errorf("unindex event: %w", err)
 	}
-	doc := briefing.SearchFields(ev)
+	doc := briefing.SearchFieldsCached(s.norm, ev)
 	if _, err := tx.ExecContext(ctx, insertFTSSQL, key, doc.Text, doc.Tags, doc.Actors, doc.Topics, spanTokens(d)); err != nil {
 		return fmt.Errorf("reindex event: %w", err)
 	}

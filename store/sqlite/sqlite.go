@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/briefbot/briefbot/briefing/textnorm"
 	"io/fs"
 	"net/url"
 	"path/filepath"
@@ -58,6 +59,9 @@ type Store struct {
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared read statements, by SQL text
 
+	// norm remembers stems for indexing (see briefing.SearchFieldsCached).
+	norm *textnorm.Cache
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -109,7 +113,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	s := &Store{path: abs, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	s := &Store{path: abs, now: time.Now, stmts: map[string]*sql.Stmt{}, norm: textnorm.NewCache(50_000)}
 	for _, o := range opts {
 		o(s)
 	}
