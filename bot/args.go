@@ -117,19 +117,46 @@ func (b *Bot) question(ctx context.Context, m Message, text string) Reply {
 		}
 	}
 	today := briefing.DayOf(b.now().In(b.loc))
-	for phrase, since := range map[string]briefing.Day{
-		"this week":  today.AddDays(-int((today.Weekday() + 6) % 7)),
-		"today":      today,
-		"this month": briefing.Date(today.Year(), today.Month(), 1),
-		"this year":  briefing.Date(today.Year(), 1, 1),
-	} {
-		if strings.Contains(q, phrase) {
-			q = strings.Replace(q, phrase, "", 1) + " since:" + since.String()
+	periods := []struct {
+		words []string
+		since briefing.Day
+	}{
+		{[]string{"this", "weekend"}, today.AddDays(-int((today.Weekday() + 1) % 7))},
+		{[]string{"this", "week"}, today.AddDays(-int((today.Weekday() + 6) % 7))},
+		{[]string{"last", "week"}, today.AddDays(-int((today.Weekday()+6)%7) - 7)},
+		{[]string{"this", "month"}, briefing.Date(today.Year(), today.Month(), 1)},
+		{[]string{"this", "year"}, briefing.Date(today.Year(), 1, 1)},
+		{[]string{"today"}, today},
+	}
+	words := strings.Fields(q)
+	for _, p := range periods {
+		if i := indexWords(words, p.words); i >= 0 {
+			words = append(words[:i:i], words[i+len(p.words):]...)
+			words = append(words, "since:"+p.since.String())
+			break
 		}
 	}
-	r := b.Timeline(ctx, m.Channel, strings.Join(strings.Fields(q), " "))
+	q = strings.Join(words, " ")
+	r := b.Timeline(ctx, m.Channel, q)
 	if r.Error {
 		r.Text += " Or type /help for the commands."
 	}
 	return r
+}
+
+// indexWords returns where the run of words want starts in words, or -1.
+func indexWords(words, want []string) int {
+	for i := 0; i+len(want) <= len(words); i++ {
+		match := true
+		for j, w := range want {
+			if strings.Trim(words[i+j], ",.;:!?") != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i
+		}
+	}
+	return -1
 }

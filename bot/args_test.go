@@ -61,3 +61,13 @@ func TestParseIngestArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexWords(t *testing.T) {
+	words := strings.Fields("ceasefire this weekend, prisoners this week")
+	if got := indexWords(words, []string{"this", "week"}); got != 4 {
+		t.Errorf("indexWords found %q at %d, want 4 (not inside \"weekend\")", "this week", got)
+	}
+	if got := indexWords(words, []string{"today"}); got != -1 {
+		t.Errorf("indexWords found today at %d", got)
+	}
+}

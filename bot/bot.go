@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/briefbot/briefbot/briefing"
 )
@@ -97,11 +98,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) Reply {
 	if !strings.HasPrefix(text, "/") {
 		return b.question(ctx, m, text)
 	}
-	cmd, args, _ := strings.Cut(text, " ")
-	if i := strings.IndexByte(cmd, '\n'); i >= 0 {
-		cmd, args = cmd[:i], text[i+1:]
-	}
-	args = strings.TrimSpace(args)
+	cmd, args := CutCommand(text)
 	switch strings.ToLower(cmd) {
 	case "/timeline", "/t":
 		return b.Timeline(ctx, m.Channel, args)
@@ -117,6 +114,17 @@ func (b *Bot) Handle(ctx context.Context, m Message) Reply {
 		return b.help("")
 	}
 	return b.help(fmt.Sprintf("I don't know %s.", cmd))
+}
+
+// CutCommand splits "/command args" at the first white space (a blank, a
+// tab or a line break) and trims the arguments.
+func CutCommand(text string) (cmd, args string) {
+	text = strings.TrimSpace(text)
+	i := strings.IndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return text, ""
+	}
+	return text[:i], strings.TrimSpace(text[i:])
 }
 
 // Timeline answers "/timeline QUERY": the first page of matching
@@ -136,7 +144,7 @@ func (b *Bot) More(ctx context.Context, channel string) Reply {
 	q, ok := b.cursors[channel]
 	b.mu.Unlock()
 	if !ok {
-		return Reply{Text: "There is nothing more to show. Ask with /timeline first, for example /timeline ceasefire."}
+		return Reply{Text: "There is nothing more to show: the last timeline was complete, or none was asked for here. Try /timeline ceasefire."}
 	}
 	q.Offset += q.Limit
 	return b.Page(ctx, channel, q)
@@ -147,7 +155,11 @@ func (b *Bot) More(ctx context.Context, channel string) Reply {
 func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply {
 	p, err := b.svc.Timeline(ctx, q)
 	if err != nil {
-		b.log.Error("timeline failed", "query", q.Text, "err", err)
+		level := slog.LevelError
+		if errors.Is(err, briefing.ErrBadQuery) {
+			level = slog.LevelDebug // the user's mistake, answered to the user
+		}
+		b.log.Log(ctx, level, "timeline failed", "query", q.Text, "err", err)
 		return errorReply(err, "The timeline could not be searched just now; try again in a moment.")
 	}
 	b.mu.Lock()

@@ -53,7 +53,7 @@ func (m *mergeCache) reset() {
 
 // expire resets the cache when it is older than cacheTTL or too large.
 func (m *mergeCache) expire(now time.Time) {
-	if len(m.byID) > maxCachedEvents || (!m.filledAt.IsZero() && now.Sub(m.filledAt) > cacheTTL) {
+	if len(m.byID) > maxCachedEvents || len(m.loaded) > maxCachedEvents || (!m.filledAt.IsZero() && now.Sub(m.filledAt) > cacheTTL) {
 		m.reset()
 	}
 	if m.filledAt.IsZero() {
@@ -114,9 +114,6 @@ func (m *mergeCache) candidates(ctx context.Context, st Store, c Candidate) ([]*
 		return nil, nil
 	}
 	lo, hi := c.Date.Lo.AddDays(-mergeSlack(c.Date)), c.Date.Hi.AddDays(mergeSlack(c.Date))
-	if err := m.ensure(ctx, st, lo, hi); err != nil {
-		return nil, err
-	}
 	seen := map[int64]bool{}
 	var out []*Event
 	keep := func(ev *Event) {
@@ -126,11 +123,20 @@ func (m *mergeCache) candidates(ctx context.Context, st Store, c Candidate) ([]*
 		}
 	}
 	if hi-lo > longSpan {
-		// a long window: every cached event is a candidate to check
-		for _, ev := range m.byID {
-			keep(ev)
+		// A long window ("in 2025") is read as it is, not day by day: it
+		// would mark a year of days read from one capped read.
+		evs, err := st.Overlapping(ctx, lo, hi, mergeCandidates)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: find merge candidates: %w", err)
+		}
+		for _, ev := range evs {
+			m.add(ev)
+			keep(m.byID[ev.ID])
 		}
 		return out, nil
+	}
+	if err := m.ensure(ctx, st, lo, hi); err != nil {
+		return nil, err
 	}
 	for d := lo; d <= hi; d++ {
 		for _, ev := range m.days[d] {
@@ -161,8 +167,11 @@ func (m *mergeCache) ensure(ctx context.Context, st Store, lo, hi Day) error {
 		for _, ev := range evs {
 			m.add(ev)
 		}
-		for x := d; x <= end; x++ {
-			m.loaded[x] = true
+		if len(evs) < mergeCandidates {
+			// a complete read; a capped one is read again next time
+			for x := d; x <= end; x++ {
+				m.loaded[x] = true
+			}
 		}
 		d = end + 1
 	}

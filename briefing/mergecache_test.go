@@ -87,3 +87,37 @@ func TestMergeCacheReadsEachDayOnce(t *testing.T) {
 		t.Errorf("cache not dropped after its TTL: %d events, %d days", len(m.byID), len(m.loaded))
 	}
 }
+
+func TestMergeCacheCappedAndLongReads(t *testing.T) {
+	st := &overlapStore{}
+	for i := 0; i < mergeCandidates+10; i++ {
+		st.events = append(st.events, &Event{ID: int64(i + 1), Date: DayDate(Date(2025, 1, 1+i%28)), Topics: []string{"ceasefire"}})
+	}
+	nov20 := DayDate(Date(2025, 11, 20))
+	st.events = append(st.events, &Event{ID: 99999, Date: nov20, Topics: []string{"ceasefire"}})
+	m := newMergeCache()
+	ctx := context.Background()
+	year := EventDate{Value: "2025", Gran: GranYear, Lo: Date(2025, 1, 1), Hi: Date(2025, 12, 31), Origin: OriginExplicit}
+	if _, err := m.candidates(ctx, st, Candidate{Date: year, Topics: []string{"ceasefire"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.loaded) != 0 {
+		t.Errorf("a year-long window marked %d days as read", len(m.loaded))
+	}
+	got, err := m.candidates(ctx, st, Candidate{Date: nov20, Topics: []string{"ceasefire"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != 99999 {
+		t.Errorf("after a capped year read, 20 November finds %d events, want event 99999", len(got))
+	}
+	// a capped read of a short window is not taken as complete
+	m = newMergeCache()
+	jan := EventDate{Value: "2025-01", Gran: GranMonth, Lo: Date(2025, 1, 1), Hi: Date(2025, 1, 31), Origin: OriginExplicit}
+	if _, err := m.candidates(ctx, st, Candidate{Date: jan, Topics: []string{"ceasefire"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.loaded) != 0 {
+		t.Errorf("a capped read marked %d days as read", len(m.loaded))
+	}
+}

@@ -63,7 +63,15 @@ func ParseQuery(s string) (Query, error) {
 	}
 	var free []string
 	sawWords := false
-	for _, tok := range lexQuery(s) {
+	toks := lexQuery(s)
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		// a filter with a quoted value: actor:"the kremlin"
+		if !tok.quoted && strings.HasSuffix(tok.text, ":") && i+1 < len(toks) && toks[i+1].quoted &&
+			isFilterKey(strings.ToLower(strings.TrimSuffix(tok.text, ":"))) {
+			tok = queryToken{text: tok.text + toks[i+1].text}
+			i++
+		}
 		if tok.quoted {
 			sawWords = true
 			if terms := textnorm.Terms(tok.text); len(terms) > 0 {

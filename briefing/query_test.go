@@ -31,6 +31,7 @@ func TestParseQuery(t *testing.T) {
 		{"unknown key is text", "ratio:high", [][]string{{"ratio"}, {"high"}}, "", "", nil, nil},
 		{"duplicate terms once", "talks talks", [][]string{{"talk"}}, "", "", nil, nil},
 		{"multi-word actor", `actor:von_der_leyen`, nil, "", "", []string{"von_der_leyen"}, nil},
+		{"quoted filter value", `actor:"the kremlin" talks`, [][]string{{"talk"}}, "", "", []string{"the_kremlin"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

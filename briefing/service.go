@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		text = HTMLToText(text)
 		rep.HTML = true
 	}
+	text = strings.TrimPrefix(text, "\ufeff") // a byte-order mark is not text
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
 	if text == "" {
 		return nil, fmt.Errorf("%w: the article has no text", ErrBadArticle)
@@ -440,6 +442,8 @@ func union(a, b []string) []string {
 // through the extractor's gazetteer and lexicon ("actor:zelensky" finds
 // zelenskyy), unknown names are an ErrBadQuery error that says so.
 func (s *Service) Timeline(ctx context.Context, q Query) (Page, error) {
+	// resolve into copies: the caller may hold on to q (for /more)
+	q.Actors, q.Topics = slices.Clone(q.Actors), slices.Clone(q.Topics)
 	for i, a := range q.Actors {
 		id := s.ex.ResolveActor(a)
 		if id == "" {

@@ -2,8 +2,10 @@ package bottest_test
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/briefbot/briefbot/bot/bottest"
 	"github.com/briefbot/briefbot/briefing/demo"
@@ -96,6 +98,10 @@ func TestCommandsAndHelp(t *testing.T) {
 		{"/timeline the of", "Error:"},
 		{"/ingest --published soon", "invalid publication date"},
 		{"what's new?", "The timeline is empty"},
+		{"ceasefire this weekend?", "Timeline: ceasefire since:2025-05-17"},
+		{"talks last week", "Timeline: talks since:2025-05-12"},
+		{"prisoners this week?", "Timeline: prisoners since:2025-05-19"},
+		{"/timeline\tceasefire", "Timeline: ceasefire"},
 	}
 	for _, tt := range tests {
 		if out := h.Send(tt.in); !strings.Contains(out, tt.want) {
@@ -148,5 +154,63 @@ func TestDemoTimelineIsWellDated(t *testing.T) {
 	// loading twice adds nothing
 	if n2, err := demo.LoadIfEmpty(context.Background(), h.Svc); err != nil || n2 != 0 {
 		t.Errorf("second load added %d (%v)", n2, err)
+	}
+}
+
+func TestConsoleIngestMistakes(t *testing.T) {
+	h := bottest.New(t)
+	// a typo in the options: the pasted lines must not run as commands
+	out := h.Send("/ingest --publishd 2025-05-20", "On Friday, Putin met Trump in Istanbul.", "/quit", ".", "/latest 2")
+	if !strings.Contains(out, "unknown option --publishd") {
+		t.Errorf("option typo not reported:\n%s", out)
+	}
+	if strings.Contains(out, "Timeline: on friday") || !strings.Contains(out, "Latest developments") && !strings.Contains(out, "The timeline is empty") {
+		t.Errorf("pasted lines ran as commands, or the session ended early:\n%s", out)
+	}
+	// an article over the limit is refused whole, and the session goes on
+	big := strings.Repeat("Putin met Zelenskyy in Istanbul on May 16 and they talked. ", (2<<20)/58+10)
+	out = h.Send("/ingest --published 2025-05-20", big, ".", "/sources")
+	if !strings.Contains(out, "longer than 2 MiB") || !strings.Contains(out, "No sources yet") {
+		t.Errorf("oversized paste:\n%.500s", out)
+	}
+}
+
+func TestConsoleStopsItsReader(t *testing.T) {
+	h := bottest.New(t)
+	h.Send("/help") // warm up
+	before := runtime.NumGoroutine()
+	for i := 0; i < 20; i++ {
+		h.Send("/quit", "/help", "/help")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after 20 sessions, %d before: the console leaks its reader", n, before)
+	}
+}
+
+func TestConcurrentPagingIsSafe(t *testing.T) {
+	h := bottest.New(t)
+	if _, err := demo.LoadIfEmpty(context.Background(), h.Svc); err != nil {
+		t.Fatal(err)
+	}
+	small := bottest.NewWithPageSize(t, h, 1)
+	ctx := context.Background()
+	if r := small.Bot.Timeline(ctx, "c", "actor:putin"); r.Error || len(r.Items) != 1 {
+		t.Fatalf("first page: %+v", r)
+	}
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			r := small.Bot.More(ctx, "c")
+			done <- !r.Error
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if !<-done {
+			t.Error("a concurrent /more failed")
+		}
 	}
 }

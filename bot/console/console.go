@@ -8,7 +8,6 @@ package console
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,11 +16,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/briefing"
 )
 
-// MaxLineBytes bounds one input line; /ingest text may span many lines, up
-// to briefing.MaxArticleBytes in all.
-const MaxLineBytes = 1 << 20
+// MaxLineBytes bounds one input line: an article pasted as one line may be
+// as long as an article may be. Longer lines are skipped with a message.
+const MaxLineBytes = briefing.MaxArticleBytes + 1024
 
 // Console runs the bot on a pair of streams.
 type Console struct {
@@ -41,37 +41,24 @@ func New(b *bot.Bot, in io.Reader, out io.Writer, prompt bool) *Console {
 // of its own (or with options only) starts an article: the lines that follow
 // are its text, up to a line holding a single "." or the end of input.
 func (c *Console) Run(ctx context.Context) error {
-	lines := make(chan string)
-	errc := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(c.in)
-		sc.Buffer(make([]byte, 64*1024), MaxLineBytes)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		errc <- sc.Err()
-		close(lines)
-	}()
-	done := false
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the reader goroutine
+	lines := make(chan inputLine)
+	go c.read(ctx, lines)
 	var readErr error
-	next := func() (string, bool, error) {
-		if done {
-			return "", false, readErr
-		}
+	next := func() (inputLine, bool) {
 		select {
 		case <-ctx.Done():
-			done = true
-			return "", false, nil
+			return inputLine{}, false
 		case l, ok := <-lines:
 			if !ok {
-				done, readErr = true, <-errc
-				return "", false, readErr
+				return inputLine{}, false
 			}
-			return l, true, nil
+			if l.err != nil {
+				readErr = l.err
+				return inputLine{}, false
+			}
+			return l, true
 		}
 	}
 	c.write("briefbot is ready. Type /help for commands, /quit to leave.\n")
@@ -79,17 +66,18 @@ func (c *Console) Run(ctx context.Context) error {
 		if c.prompt {
 			c.write("> ")
 		}
-		line, ok, err := next()
-		if err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				return fmt.Errorf("console: a line is longer than %d bytes", MaxLineBytes)
-			}
-			return fmt.Errorf("console: read: %w", err)
-		}
+		in, ok := next()
 		if !ok {
+			if readErr != nil {
+				return fmt.Errorf("console: read: %w", readErr)
+			}
 			return nil
 		}
-		line = strings.TrimSpace(line)
+		if in.tooLong {
+			c.write(Render(bot.Reply{Error: true, Text: fmt.Sprintf("That line is longer than %d bytes and was ignored.", MaxLineBytes)}))
+			continue
+		}
+		line := strings.TrimSpace(in.text)
 		if line == "" {
 			continue
 		}
@@ -100,36 +88,120 @@ func (c *Console) Run(ctx context.Context) error {
 			line = "/more"
 		}
 		if isIngestHeader(line) {
-			var body []string
 			if c.prompt {
 				c.write("Paste the article; end with a line holding a single '.' (or Ctrl-D).\n")
 			}
-			for {
-				l, ok, err := next()
-				if err != nil {
-					return fmt.Errorf("console: read: %w", err)
+			body, complete, err := c.readBody(next)
+			if !complete {
+				if readErr != nil {
+					return fmt.Errorf("console: read: %w", readErr)
 				}
-				if !ok || strings.TrimSpace(l) == "." {
-					break
+				if ctx.Err() != nil {
+					return nil // interrupted while pasting: nothing is ingested
 				}
-				body = append(body, l)
 			}
-			line = line + "\n" + strings.Join(body, "\n")
+			if err != nil {
+				c.write(Render(bot.Reply{Error: true, Text: err.Error()}))
+				continue
+			}
+			line = line + "\n" + body
 		}
 		r := c.bot.Handle(ctx, bot.Message{Platform: "console", Channel: "console", User: "", Text: line})
 		c.write(Render(r))
 	}
 }
 
-// isIngestHeader reports whether a line is /ingest with no article text
-// after its options, so the text follows on the next lines.
+// inputLine is one line of input, or the error that ended the input.
+type inputLine struct {
+	text    string
+	tooLong bool // the line was over MaxLineBytes and was skipped
+	err     error
+}
+
+// read sends the lines of c.in until EOF, an error or ctx is done. Lines
+// over MaxLineBytes are skipped, not fatal.
+func (c *Console) read(ctx context.Context, out chan<- inputLine) {
+	defer close(out)
+	r := bufio.NewReaderSize(c.in, 64*1024)
+	send := func(l inputLine) bool {
+		select {
+		case out <- l:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		var buf []byte
+		tooLong := false
+		for {
+			part, isPrefix, err := r.ReadLine()
+			if err != nil {
+				if err != io.EOF {
+					send(inputLine{err: err})
+				} else if len(buf) > 0 || tooLong {
+					send(inputLine{text: string(buf), tooLong: tooLong})
+				}
+				return
+			}
+			if !tooLong {
+				if len(buf)+len(part) > MaxLineBytes {
+					tooLong, buf = true, nil
+				} else {
+					buf = append(buf, part...)
+				}
+			}
+			if !isPrefix {
+				break
+			}
+		}
+		if !send(inputLine{text: string(buf), tooLong: tooLong}) {
+			return
+		}
+	}
+}
+
+// readBody collects a pasted article up to a line holding ".". complete is
+// false when the input ended first. An article over the size limit is read
+// to its end and refused with an error, so its lines are not taken for
+// commands.
+func (c *Console) readBody(next func() (inputLine, bool)) (body string, complete bool, err error) {
+	var b strings.Builder
+	over := false
+	for {
+		in, ok := next()
+		if !ok {
+			break
+		}
+		if strings.TrimSpace(in.text) == "." && !in.tooLong {
+			complete = true
+			break
+		}
+		if in.tooLong || b.Len()+len(in.text)+1 > briefing.MaxArticleBytes {
+			over = true
+		}
+		if !over {
+			b.WriteString(in.text)
+			b.WriteByte('\n')
+		}
+	}
+	if over {
+		return "", complete, fmt.Errorf("the article is longer than %d MiB, the limit; nothing was stored. Split it into several articles", briefing.MaxArticleBytes>>20)
+	}
+	return b.String(), complete, nil
+}
+
+// isIngestHeader reports whether a line is /ingest whose article text
+// follows on the next lines: nothing but options after the command, or
+// options that do not parse (the text still follows; the error is reported
+// once the article has been read, instead of its lines running as commands).
 func isIngestHeader(line string) bool {
-	cmd, rest, _ := strings.Cut(line, " ")
+	cmd, rest := bot.CutCommand(line)
 	if !strings.EqualFold(cmd, "/ingest") {
 		return false
 	}
 	in, err := bot.ParseIngestArgs(rest, time.Time{}, time.UTC)
-	return err == nil && strings.TrimSpace(in.Text) == ""
+	return err != nil || strings.TrimSpace(in.Text) == ""
 }
 
 func (c *Console) write(s string) { _, _ = io.WriteString(c.out, s) }

@@ -141,6 +141,9 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			text = cutUTF8(text, MaxSentenceBytes)
 		}
 		exprs := x.dates.Find(text, a.Published)
+		if len(textnorm.Words(text)) == 0 {
+			continue // punctuation or symbols only: nothing to say
+		}
 		clauses := splitClauses(text, exprs)
 		for ci, seg := range clauses {
 			info := sentenceInfo{span: Span{Start: s.Start + seg.start, Text: seg.text}, summary: dropLead(seg.text, seg.lead)}
@@ -263,7 +266,8 @@ func splitClauses(text string, exprs []timex.Expression) []clause {
 		}
 		pos := cur.End + cut
 		d := cur.Date
-		out = append(out, clause{start: start, text: strings.TrimSpace(text[start:pos]), date: &d, lead: leadingDate(text, start, cur)})
+		cs, ct := trimmed(text, start, pos)
+		out = append(out, clause{start: cs, text: ct, date: &d, lead: leadingDate(text, cs, cur)})
 		// skip the joint word itself ("after", "; ")
 		rest := pos
 		for rest < next.Start && (text[rest] == ' ' || text[rest] == ';' || text[rest] == ',') {
@@ -276,7 +280,8 @@ func splitClauses(text string, exprs []timex.Expression) []clause {
 		cur = next
 	}
 	d := cur.Date
-	out = append(out, clause{start: start, text: strings.TrimSpace(text[start:]), date: &d, lead: leadingDate(text, start, cur)})
+	cs, ct := trimmed(text, start, len(text))
+	out = append(out, clause{start: cs, text: ct, date: &d, lead: leadingDate(text, cs, cur)})
 	// a clause with too little text to stand alone folds back into its neighbour
 	if len(out) > 1 {
 		for _, c := range out {
@@ -307,6 +312,14 @@ func leadingDate(text string, start int, e timex.Expression) int {
 		return 0
 	}
 	return e.End + 2 - start
+}
+
+// trimmed returns text[start:end] without surrounding white space, and
+// where it starts.
+func trimmed(text string, start, end int) (int, string) {
+	seg := text[start:end]
+	t := strings.TrimLeftFunc(seg, unicode.IsSpace)
+	return start + len(seg) - len(t), strings.TrimRightFunc(t, unicode.IsSpace)
 }
 
 func leadingJoint(s string) int {

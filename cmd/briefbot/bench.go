@@ -36,8 +36,8 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil || len(pos) > 0 {
 		return usagef("bench takes only flags: --articles N --words N --rounds N --events N --queries N")
 	}
-	if *articles < 1 || *rounds < 1 || *events < 0 || *queries < 10 {
-		return usagef("bench: --articles and --rounds must be at least 1, --queries at least 10")
+	if *articles < 1 || *rounds < 1 || *events < 0 || *queries < 10 || *words < 10 {
+		return usagef("bench: --articles and --rounds must be at least 1, --words and --queries at least 10")
 	}
 	dir := *keep
 	if dir == "" {
@@ -70,7 +70,11 @@ func benchIngest(ctx context.Context, dir string, n, words, rounds int, w io.Wri
 	}
 	var rates []float64
 	for r := 0; r < rounds; r++ {
-		st, err := sqlite.Open(ctx, filepath.Join(dir, fmt.Sprintf("ingest-%d.db", r)))
+		path := filepath.Join(dir, fmt.Sprintf("ingest-%d.db", r))
+		if err := removeStore(path); err != nil {
+			return err
+		}
+		st, err := sqlite.Open(ctx, path)
 		if err != nil {
 			return err
 		}
@@ -97,6 +101,9 @@ func benchIngest(ctx context.Context, dir string, n, words, rounds int, w io.Wri
 
 func benchQuery(ctx context.Context, dir string, n, runs int, w io.Writer) error {
 	path := filepath.Join(dir, "query.db")
+	if err := removeStore(path); err != nil {
+		return err
+	}
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
@@ -203,3 +210,14 @@ func median(v []float64) float64 {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// removeStore deletes a store left by an earlier run in the same --dir, so
+// that a benchmark never measures duplicates.
+func removeStore(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("bench: %w", err)
+		}
+	}
+	return nil
+}

@@ -183,6 +183,7 @@ func TestBadInput(t *testing.T) {
 	}
 	mustRun(t, dir, "ingest", "testdata/grain-talks.txt", "--published", "2025-06-05")
 	before := mustRun(t, dir, "timeline", "since:2000")
+	sourcesBefore := mustRun(t, dir, "sources")
 
 	big := bytes.Repeat([]byte("Putin met Zelenskyy in Istanbul on May 16. "), 20<<20/44+1)
 	tests := []struct {
@@ -201,12 +202,17 @@ func TestBadInput(t *testing.T) {
 		{"stop words only", []string{"timeline", "the", "of", "and"}, 1, "only common words"},
 		{"operators only", []string{"timeline", "since:", "actor:"}, 1, "needs a value"},
 		{"bad since", []string{"timeline", "ceasefire", "since:yesterday"}, 1, "want a date"},
-		{"unknown actor", []string{"timeline", "actor:nobody_at_all"}, 1, "no actor"},
+		{"unknown actor", []string{"timeline", "actor:nobody_at_all"}, 1, "No actor called \"nobody_at_all\""},
+		{"latest out of range", []string{"latest", "0"}, 2, "from 1 to 100"},
+		{"page out of range", []string{"timeline", "ceasefire", "--page", "1000000000000000000"}, 2, "--page must be"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := briefbot(t, dir, "", tt.args...)
+			if got := mustRun(t, dir, "sources"); got != sourcesBefore {
+				t.Errorf("the store changed:\nbefore: %s\nafter: %s", sourcesBefore, got)
+			}
 			if r.code != tt.wantCode {
 				t.Errorf("exit %d, want %d (%v)", r.code, tt.wantCode, r.err)
 			}
@@ -224,8 +230,10 @@ func TestBadInput(t *testing.T) {
 	})
 	t.Run("no dates takes the publication date", func(t *testing.T) {
 		out := mustRun(t, dir, "ingest", write("nodate.txt", []byte("Zelenskyy signed a decree imposing sanctions on Russian banks.")), "--published", "2025-05-20")
-		if !strings.Contains(out, "20 May 2025") || !strings.Contains(out, "publication date") {
-			t.Errorf("undated article:\n%s", out)
+		dates, sums := timelineDates(out)
+		if len(dates) != 1 || dates[0] != "20 May 2025" || !strings.Contains(sums[0], "signed a decree") ||
+			!strings.Contains(out, "date from published") || !strings.Contains(out, "took the publication date") {
+			t.Errorf("undated article: dates %q\n%s", dates, out)
 		}
 	})
 	after := mustRun(t, dir, "timeline", "since:2000")

@@ -30,8 +30,9 @@ Usage:
   briefbot latest [N]            what the bot learned most recently
   briefbot sources               where the articles came from
   briefbot config                the effective configuration, secrets hidden
-  briefbot synth --out DIR       write a synthetic news corpus [--articles N] [--seed S]
-  briefbot bench                 measure ingest and query speed [--articles N] [--events N]
+  briefbot synth --out DIR       write a synthetic news corpus [--articles N] [--words W] [--seed S]
+  briefbot bench                 measure ingest and query speed [--articles N] [--words W] [--rounds N]
+                                 [--events N] [--queries N] [--dir DIR]
   briefbot help                  this text
 
 Global flags (before or after the command):
@@ -237,8 +238,8 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 	if err != nil {
 		return usagef("timeline: %v", err)
 	}
-	if *page < 1 {
-		return usagef("--page must be 1 or more")
+	if *page < 1 || *page > 1_000_000 {
+		return usagef("--page must be from 1 to 1000000")
 	}
 	if len(pos) == 0 {
 		return usagef("timeline needs a QUERY, for example: briefbot timeline ceasefire")
@@ -250,16 +251,15 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 	q.Limit = a.cfg.PageSize
 	q.Offset = (*page - 1) * q.Limit
 	r := a.bot.Page(ctx, "cli", q)
+	if r.Error {
+		// the message goes to stderr with the exit status, like every error
+		return errors.New(strings.TrimSuffix(r.Text, "."))
+	}
 	if r.Footer != "" && strings.Contains(r.Footer, "/more") {
 		r.Footer = strings.Replace(r.Footer, "/more", fmt.Sprintf("--page %d", *page+1), 1)
 	}
-	if _, err := io.WriteString(stdout, console.Render(r)); err != nil {
-		return err
-	}
-	if r.Error {
-		return errors.New("timeline failed")
-	}
-	return nil
+	_, err = io.WriteString(stdout, console.Render(r))
+	return err
 }
 
 func (a *app) cmdLatest(ctx context.Context, args []string, stdout io.Writer) error {
@@ -268,19 +268,17 @@ func (a *app) cmdLatest(ctx context.Context, args []string, stdout io.Writer) er
 	}
 	n := ""
 	if len(args) == 1 {
-		if _, err := strconv.Atoi(args[0]); err != nil {
-			return usagef("latest takes a number, got %q", args[0])
+		if v, err := strconv.Atoi(args[0]); err != nil || v < 1 || v > briefing.MaxPageSize {
+			return usagef("latest takes a number from 1 to %d, got %q", briefing.MaxPageSize, args[0])
 		}
 		n = args[0]
 	}
 	r := a.bot.Latest(ctx, n)
-	if _, err := io.WriteString(stdout, console.Render(r)); err != nil {
-		return err
-	}
 	if r.Error {
-		return errors.New("latest failed")
+		return errors.New(strings.TrimSuffix(r.Text, "."))
 	}
-	return nil
+	_, err := io.WriteString(stdout, console.Render(r))
+	return err
 }
 
 // extractGlobals takes the global flags (--name VALUE or --name=VALUE, one
