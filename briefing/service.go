@@ -211,7 +211,8 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		}
 		cite := Citation{Source: a.Source, URL: a.URL, Title: a.Title, Published: a.Published, Sentence: c.Sentence, Offset: c.Offset}
 		// the same development earlier in this article
-		if ev := s.bestMatch(c, ing.New, true); ev != nil {
+		cTerms := s.termSet(c.Summary)
+		if ev := s.bestMatch(c, cTerms, ing.New, true); ev != nil {
 			absorb(ev, c)
 			rep.Merged = append(rep.Merged, MergedEvent{Summary: ev.Summary, Date: ev.Date, Candidate: c})
 			continue
@@ -222,7 +223,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			s.known.reset()
 			return nil, err
 		}
-		if ev := s.bestMatch(c, pending, false); ev != nil {
+		if ev := s.bestMatch(c, cTerms, pending, false); ev != nil {
 			m, ok := merges[ev.ID]
 			if !ok {
 				m = &Merge{EventID: ev.ID, Citation: cite}
@@ -289,11 +290,10 @@ func mergeSlack(d EventDate) int {
 // bestMatch returns the event among evs that reports the same development
 // as c, or nil. sameArticle relaxes the wording test: an article that
 // mentions the same people, topic and day twice is restating itself.
-func (s *Service) bestMatch(c Candidate, evs []*Event, sameArticle bool) *Event {
+func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, sameArticle bool) *Event {
 	terms := s.termCache
 	var best *Event
 	bestScore := 0.0
-	cTerms := s.termSet(c.Summary)
 	for _, ev := range evs {
 		if !c.Date.Overlaps(ev.Date, mergeSlack(c.Date)+mergeSlack(ev.Date)) {
 			continue

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/briefing"
@@ -140,8 +139,11 @@ func (s *Store) ingest(ctx context.Context, in *briefing.Ingestion, now time.Tim
 	}
 	defer tx.Rollback()
 
-	err = tx.QueryRowContext(ctx, `INSERT INTO articles (hash, source, via, url, title, published, text, ingested_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING id`,
+	insArt, err := s.txStmt(ctx, tx, insertArticleSQL)
+	if err != nil {
+		return nil, fmt.Errorf("prepare article insert: %w", err)
+	}
+	err = insArt.QueryRowContext(ctx,
 		a.Hash, a.Source, a.Via, a.URL, a.Title, micros(a.Published), a.Text, micros(res.ingestedAt)).Scan(&res.articleID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, briefing.ErrDuplicateArticle
@@ -174,10 +176,11 @@ func (s *Store) ingest(ctx context.Context, in *briefing.Ingestion, now time.Tim
 	}
 
 	for name, c := range counts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (name, articles, citations, last_ingested) VALUES (?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET articles = articles + excluded.articles,
-				citations = citations + excluded.citations,
-				last_ingested = max(last_ingested, excluded.last_ingested)`,
+		upsert, err := s.txStmt(ctx, tx, upsertSourceSQL)
+		if err != nil {
+			return nil, fmt.Errorf("prepare source count: %w", err)
+		}
+		if _, err := upsert.ExecContext(ctx,
 			name, c[0], c[1], micros(res.ingestedAt)); err != nil {
 			return nil, fmt.Errorf("count source %q: %w", name, err)
 		}
@@ -190,22 +193,24 @@ func (s *Store) ingest(ctx context.Context, in *briefing.Ingestion, now time.Tim
 
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []*briefing.Event, res *ingestResult, now time.Time, count func(string, int, int)) error {
 	var next int64
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM events").Scan(&next); err != nil {
+	nextID, err := s.txStmt(ctx, tx, nextEventIDSQL)
+	if err != nil {
+		return fmt.Errorf("prepare next event ID: %w", err)
+	}
+	if err := nextID.QueryRowContext(ctx).Scan(&next); err != nil {
 		return fmt.Errorf("next event ID: %w", err)
 	}
 	if next+int64(len(evs))-1 > idMask {
 		return fmt.Errorf("event IDs exhausted: this store holds at most %d events", int64(idMask))
 	}
-	insEv, err := tx.PrepareContext(ctx, insertEventSQL)
+	insEv, err := s.txStmt(ctx, tx, insertEventSQL)
 	if err != nil {
 		return fmt.Errorf("prepare event insert: %w", err)
 	}
-	defer insEv.Close()
-	insFTS, err := tx.PrepareContext(ctx, insertFTSSQL)
+	insFTS, err := s.txStmt(ctx, tx, insertFTSSQL)
 	if err != nil {
 		return fmt.Errorf("prepare index insert: %w", err)
 	}
-	defer insFTS.Close()
 
 	res.eventIDs = make([]int64, len(evs))
 	res.firstSeen = make([]time.Time, len(evs))
@@ -251,8 +256,11 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	// The event is read without its citations: the new one is appended to
 	// the stored JSON text in SQL, so a merge costs the same whether the
 	// event has two sources or two hundred.
-	cols := strings.Replace(eventCols, "e.citations", "'[]'", 1)
-	row := tx.QueryRowContext(ctx, "SELECT e.sortkey, "+cols+" FROM events e WHERE e.id = ?", m.EventID)
+	load, err := s.txStmt(ctx, tx, loadForMergeSQL)
+	if err != nil {
+		return fmt.Errorf("prepare event load: %w", err)
+	}
+	row := load.QueryRowContext(ctx, m.EventID)
 	var oldKey int64
 	ev, err := scanEvent(row, &oldKey)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -275,10 +283,11 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 	actors, topics := encodeList(ev.Actors), encodeList(ev.Topics)
 	d := ev.Date
 	key := sortKey(d.Lo, ev.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET sortkey = ?, date_value = ?, date_gran = ?, date_mod = ?, lo = ?, hi = ?,
-		is_range = ?, date_origin = ?, actors = ?, topics = ?,
-		citations = substr(citations, 1, length(citations) - 1) || CASE WHEN citations = '[]' THEN '' ELSE ',' END || ? || ']',
-		updated_at = ? WHERE id = ?`,
+	update, err := s.txStmt(ctx, tx, mergeEventSQL)
+	if err != nil {
+		return fmt.Errorf("prepare event update: %w", err)
+	}
+	if _, err := update.ExecContext(ctx,
 		key, d.Value, int(d.Gran), string(d.Mod), int64(d.Lo), int64(d.Hi), d.Range, string(d.Origin),
 		actors, topics, cit, micros(now), ev.ID); err != nil {
 		return fmt.Errorf("update event: %w", err)
@@ -287,11 +296,19 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 		// only a citation was added: the index row is unchanged
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM events_fts WHERE rowid = ?", oldKey); err != nil {
+	unindex, err := s.txStmt(ctx, tx, deleteFTSSQL)
+	if err != nil {
+		return fmt.Errorf("prepare unindex: %w", err)
+	}
+	if _, err := unindex.ExecContext(ctx, oldKey); err != nil {
 		return fmt.Errorf("unindex event: %w", err)
 	}
 	doc := briefing.SearchFieldsCached(s.norm, ev)
-	if _, err := tx.ExecContext(ctx, insertFTSSQL, key, doc.Text, doc.Tags, doc.Actors, doc.Topics, spanTokens(d)); err != nil {
+	reindex, err := s.txStmt(ctx, tx, insertFTSSQL)
+	if err != nil {
+		return fmt.Errorf("prepare reindex: %w", err)
+	}
+	if _, err := reindex.ExecContext(ctx, key, doc.Text, doc.Tags, doc.Actors, doc.Topics, spanTokens(d)); err != nil {
 		return fmt.Errorf("reindex event: %w", err)
 	}
 	return nil
@@ -317,3 +334,27 @@ func superset(next, old []string) []string {
 	}
 	return out
 }
+
+// The statements ingestion runs for every article, prepared once at Open.
+const (
+	insertArticleSQL = `INSERT INTO articles (hash, source, via, url, title, published, text, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING id`
+	upsertSourceSQL = `INSERT INTO sources (name, articles, citations, last_ingested) VALUES (?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET articles = articles + excluded.articles,
+			citations = citations + excluded.citations,
+			last_ingested = max(last_ingested, excluded.last_ingested)`
+	nextEventIDSQL = "SELECT coalesce(max(id), 0) + 1 FROM events"
+	// loadForMergeSQL reads an event without its citations: merge appends
+	// the new one to the stored JSON text (mergeEventSQL), so a merge costs
+	// the same whether the event has two sources or two hundred.
+	loadForMergeSQL = "SELECT e.sortkey, " + eventColsNoCitations + " FROM events e WHERE e.id = ?"
+	mergeEventSQL   = `UPDATE events SET sortkey = ?, date_value = ?, date_gran = ?, date_mod = ?, lo = ?, hi = ?,
+		is_range = ?, date_origin = ?, actors = ?, topics = ?,
+		citations = substr(citations, 1, length(citations) - 1) || CASE WHEN citations = '[]' THEN '' ELSE ',' END || ? || ']',
+		updated_at = ? WHERE id = ?`
+	deleteFTSSQL = "DELETE FROM events_fts WHERE rowid = ?"
+)
+
+// writeStatements are prepared by Open (see txStmt).
+var writeStatements = []string{insertArticleSQL, upsertSourceSQL, nextEventIDSQL, insertEventSQL, insertFTSSQL,
+	loadForMergeSQL, mergeEventSQL, deleteFTSSQL}

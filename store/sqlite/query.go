@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/briefbot/briefbot/briefing"
 )
@@ -16,6 +15,11 @@ import (
 // eventCols are the columns scanEvent reads, from events aliased e.
 const eventCols = `e.id, e.date_value, e.date_gran, e.date_mod, e.lo, e.hi, e.is_range, e.date_origin,
 	e.summary, e.actors, e.topics, e.citations, e.first_seen, e.updated_at`
+
+// eventColsNoCitations is eventCols with an empty list for the citations,
+// for reads that do not need them.
+const eventColsNoCitations = `e.id, e.date_value, e.date_gran, e.date_mod, e.lo, e.hi, e.is_range, e.date_origin,
+	e.summary, e.actors, e.topics, '[]', e.first_seen, e.updated_at`
 
 // ftsJoin selects a match's sortkey and event; the event ID is the low 32
 // bits of the index rowid, so the join is one primary-key lookup.
@@ -262,7 +266,7 @@ func (s *Store) Overlapping(ctx context.Context, lo, hi briefing.Day, limit int)
 // every candidate's citations was most of the cost of ingestion.
 func overlapSQL(lo, hi briefing.Day, limit int) (string, []any) {
 	start := dayKey(lo)
-	cols := strings.Replace(eventCols, "e.citations", "'[]'", 1)
+	cols := eventColsNoCitations
 	return "SELECT f.rowid, " + cols + " FROM events_fts f JOIN events e ON e.id = (f.rowid & 4294967295) " +
 			"WHERE f.events_fts MATCH ? AND f.rowid < ? AND e.hi >= ?" +
 			" UNION ALL SELECT e.sortkey, " + cols + " FROM events e WHERE e.sortkey >= ? AND e.sortkey <= ? ORDER BY 1 LIMIT ?",
