@@ -29,6 +29,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	articles := fs.Int("articles", 300, "articles per ingest round")
 	words := fs.Int("words", 600, "words per article")
 	rounds := fs.Int("rounds", 5, "ingest rounds (the median is reported)")
+	workers := fs.Int("workers", 1, "articles in flight at once during ingest")
 	events := fs.Int("events", 100_000, "events in the store for the query benchmark (0 skips it)")
 	queries := fs.Int("queries", 500, "runs of each query")
 	keep := fs.String("dir", "", "directory for the stores (default: a temporary one, removed afterwards)")
@@ -36,8 +37,8 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil || len(pos) > 0 {
 		return usagef("bench takes only flags: --articles N --words N --rounds N --events N --queries N")
 	}
-	if *articles < 1 || *rounds < 1 || *events < 0 || *queries < 10 || *words < 10 {
-		return usagef("bench: --articles and --rounds must be at least 1, --words and --queries at least 10")
+	if *articles < 1 || *rounds < 1 || *events < 0 || *queries < 10 || *words < 10 || *workers < 1 || *workers > 64 {
+		return usagef("bench: --articles, --rounds and --workers (up to 64) must be at least 1, --words and --queries at least 10")
 	}
 	dir := *keep
 	if dir == "" {
@@ -46,7 +47,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	if err := benchIngest(ctx, dir, *articles, *words, *rounds, stdout); err != nil {
+	if err := benchIngest(ctx, dir, *articles, *words, *rounds, *workers, stdout); err != nil {
 		return err
 	}
 	if *events > 0 {
@@ -55,7 +56,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func benchIngest(ctx context.Context, dir string, n, words, rounds int, w io.Writer) error {
+func benchIngest(ctx context.Context, dir string, n, words, rounds, workers int, w io.Writer) error {
 	g := synth.New(7, 50_000)
 	start := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
 	arts := make([]synth.Article, n)
@@ -80,23 +81,60 @@ func benchIngest(ctx context.Context, dir string, n, words, rounds int, w io.Wri
 		}
 		svc := briefing.NewService(st, ex, nil, nil)
 		t0 := time.Now()
-		events := 0
-		for _, a := range arts {
-			rep, err := svc.Ingest(ctx, briefing.ArticleInput{Text: a.Text, Title: a.Title, Published: a.Published, Source: "synth", Via: "bench"})
-			if err != nil {
-				st.Close()
-				return fmt.Errorf("bench: ingest: %w", err)
-			}
-			events += len(rep.New)
-		}
+		events, err := ingestAll(ctx, svc, arts, workers)
 		el := time.Since(t0)
 		st.Close()
+		if err != nil {
+			return err
+		}
 		rates = append(rates, float64(n)/el.Seconds())
-		fmt.Fprintf(w, "ingest round %d: %d articles (%d words each, %.1f MiB) in %v: %.0f articles/s, %d events\n",
-			r+1, n, words, float64(total)/(1<<20), el.Round(time.Millisecond), rates[r], events)
+		fmt.Fprintf(w, "ingest round %d: %d articles (%d words each, %.1f MiB, %d in flight) in %v: %.0f articles/s, %d events\n",
+			r+1, n, words, float64(total)/(1<<20), workers, el.Round(time.Millisecond), rates[r], events)
 	}
 	fmt.Fprintf(w, "ingest median: %.0f articles/s\n", median(rates))
 	return nil
+}
+
+// ingestAll ingests arts with workers articles in flight and counts the
+// new events.
+func ingestAll(ctx context.Context, svc *briefing.Service, arts []synth.Article, workers int) (int, error) {
+	next := make(chan synth.Article)
+	type result struct {
+		events int
+		err    error
+	}
+	results := make(chan result, workers)
+	for i := 0; i < workers; i++ {
+		go func() {
+			var r result
+			for a := range next {
+				if r.err != nil {
+					continue // drain
+				}
+				rep, err := svc.Ingest(ctx, briefing.ArticleInput{Text: a.Text, Title: a.Title, Published: a.Published, Source: "synth", Via: "bench"})
+				if err != nil {
+					r.err = fmt.Errorf("bench: ingest: %w", err)
+					continue
+				}
+				r.events += len(rep.New)
+			}
+			results <- r
+		}()
+	}
+	for _, a := range arts {
+		next <- a
+	}
+	close(next)
+	total := 0
+	var firstErr error
+	for i := 0; i < workers; i++ {
+		r := <-results
+		total += r.events
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+		}
+	}
+	return total, firstErr
 }
 
 func benchQuery(ctx context.Context, dir string, n, runs int, w io.Writer) error {

@@ -32,7 +32,7 @@ Usage:
   briefbot config                the effective configuration, secrets hidden
   briefbot synth --out DIR       write a synthetic news corpus [--articles N] [--words W] [--seed S]
   briefbot bench                 measure ingest and query speed [--articles N] [--words W] [--rounds N]
-                                 [--events N] [--queries N] [--dir DIR]
+                                 [--workers N] [--events N] [--queries N] [--dir DIR]
   briefbot help                  this text
 
 Global flags (before or after the command):
