@@ -39,7 +39,6 @@ type Candidate struct {
 	Offset      int
 	Actors      []string // sorted canonical IDs
 	Topics      []string // sorted canonical IDs
-	People      []string // the Actors that are persons
 	Development bool
 }
 
@@ -291,6 +290,7 @@ func mergeSlack(d EventDate) int {
 // as c, or nil. sameArticle relaxes the wording test: an article that
 // mentions the same people, topic and day twice is restating itself.
 func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, sameArticle bool) *Event {
+	cPeople := s.people(c.Actors)
 	terms := s.termCache
 	var best *Event
 	bestScore := 0.0
@@ -318,11 +318,11 @@ func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, s
 			s.newTerms[ev] = evTerms
 		}
 		evPeople := s.people(ev.Actors)
-		people := jaccard(c.People, evPeople)
+		people := jaccard(cPeople, evPeople)
 		actors := jaccard(c.Actors, ev.Actors)
 		topics := jaccard(c.Topics, ev.Topics)
 		text := jaccardSet(cTerms, evTerms)
-		bothPeople := len(c.People) > 0 && len(evPeople) > 0
+		bothPeople := len(cPeople) > 0 && len(evPeople) > 0
 		published := c.Date.Origin == OriginPublished || ev.Date.Origin == OriginPublished
 		var ok bool
 		switch {
@@ -332,7 +332,7 @@ func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, s
 		case bothPeople && people < 0.5:
 			// different people did different things
 			ok = false
-		case !bothPeople && len(c.People)+len(evPeople) == 0 && actors < 0.5:
+		case !bothPeople && len(cPeople)+len(evPeople) == 0 && actors < 0.5:
 			// no people named and the countries or bodies differ
 			ok = false
 		case len(c.Topics) == 0 || topics == 0:
@@ -416,21 +416,15 @@ func jaccard(a, b []string) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
+// shares reports whether a and b have an element in common.
 func shares(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(a, func(x string) bool { return slices.Contains(b, x) })
 }
 
 func union(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, x := range b {
-		if !shares(out, []string{x}) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}

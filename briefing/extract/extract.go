@@ -6,6 +6,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -173,21 +174,10 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			Offset:      in.span.Start,
 			Actors:      sorted(in.actors),
 			Topics:      sorted(in.topics),
-			People:      x.people(in.actors),
 			Development: in.develops,
 		})
 	}
 	return out, nil
-}
-
-func (x *Extractor) people(ids []string) []string {
-	var out []string
-	for _, id := range ids {
-		if x.kinds[id] == "person" {
-			out = append(out, id)
-		}
-	}
-	return sorted(out)
 }
 
 // contextDate dates a sentence that names no date: it takes the date of the
@@ -196,7 +186,7 @@ func (x *Extractor) people(ids []string) []string {
 func contextDate(prev []sentenceInfo, cur sentenceInfo, pub briefing.Day) briefing.EventDate {
 	for i := len(prev) - 1; i >= 0 && i >= len(prev)-contextWindow; i-- {
 		p := prev[i]
-		if !shareAny(p.actors, cur.actors) && !shareAny(p.topics, cur.topics) {
+		if !sharesAny(p.actors, cur.actors) && !sharesAny(p.topics, cur.topics) {
 			continue
 		}
 		d := p.date
@@ -208,17 +198,6 @@ func contextDate(prev []sentenceInfo, cur sentenceInfo, pub briefing.Day) briefi
 	d := briefing.DayDate(pub)
 	d.Origin = briefing.OriginPublished
 	return d
-}
-
-func shareAny(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 type clause struct {
@@ -460,12 +439,4 @@ func cutUTF8(s string, n int) string {
 	return s[:n]
 }
 
-func sorted(ids []string) []string {
-	out := append([]string(nil), ids...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
+func sorted(ids []string) []string { return slices.Sorted(slices.Values(ids)) }

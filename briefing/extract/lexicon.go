@@ -3,6 +3,7 @@ package extract
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,7 +58,7 @@ func (p phraseIndex) match(toks []string) []string {
 	for i := 0; i < len(toks); {
 		matched := 0
 		for _, e := range p[toks[i]] {
-			if i+len(e.tokens) <= len(toks) && equalTokens(toks[i:i+len(e.tokens)], e.tokens) {
+			if i+len(e.tokens) <= len(toks) && slices.Equal(toks[i:i+len(e.tokens)], e.tokens) {
 				ids = appendUnique(ids, e.id)
 				matched = len(e.tokens)
 				break
@@ -72,20 +73,14 @@ func (p phraseIndex) match(toks []string) []string {
 	return ids
 }
 
-func equalTokens(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+// sharesAny reports whether a and b have an element in common.
+func sharesAny(a, b []string) bool {
+	return slices.ContainsFunc(a, func(x string) bool { return slices.Contains(b, x) })
 }
 
 func appendUnique(list []string, v string) []string {
-	for _, x := range list {
-		if x == v {
-			return list
-		}
+	if slices.Contains(list, v) {
+		return list
 	}
 	return append(list, v)
 }

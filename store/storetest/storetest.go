@@ -684,15 +684,7 @@ func testSinceUntil(t *testing.T, h *harness) {
 		{"summit since:1700 until:1799", nil},
 	}
 	for _, c := range cases {
-		got := searchIDs(t, s, c.query)
-		var want []int64
-		if len(c.want) > 0 {
-			want = timeline(t, s, fx, c.want...)
-		}
-		if len(got) == 0 && len(want) == 0 {
-			continue
-		}
-		wantIDs(t, c.query, got, want)
+		checkQuery(t, s, fx, c.query, c.want)
 	}
 	// Pagination across the events that start before since: and those after.
 	all := searchIDs(t, s, "summit since:2025-05-09")
@@ -724,15 +716,7 @@ func testFilterOnly(t *testing.T, h *harness) {
 		{"topic:grain until:2025-05-19", nil},
 	}
 	for _, c := range cases {
-		got := searchIDs(t, s, c.query)
-		var want []int64
-		if len(c.want) > 0 {
-			want = timeline(t, s, fx, c.want...)
-		}
-		if len(got) == 0 && len(want) == 0 {
-			continue
-		}
-		wantIDs(t, c.query, got, want)
+		checkQuery(t, s, fx, c.query, c.want)
 	}
 	p := search(t, s, "since:2025-05-09 until:2025-05-31", 2, 2)
 	want := timeline(t, s, fx, "century", "decade", "q2", "may", "may8_10", "may15", "harvest")[2:4]
@@ -1166,4 +1150,19 @@ func testConcurrent(t *testing.T, h *harness) {
 			t.Errorf("writer %d: first event has %d citations, want %d", w, len(ev.Citations), 1+(perWriter-1)/3)
 		}
 	}
+}
+
+// checkQuery asserts that query finds exactly the fixture events named in
+// want, in timeline order.
+func checkQuery(t *testing.T, s briefing.Store, fx map[string]int64, query string, want []string) {
+	t.Helper()
+	got := searchIDs(t, s, query)
+	var wantIDList []int64
+	if len(want) > 0 {
+		wantIDList = timeline(t, s, fx, want...)
+	}
+	if len(got) == 0 && len(wantIDList) == 0 {
+		return
+	}
+	wantIDs(t, query, got, wantIDList)
 }
