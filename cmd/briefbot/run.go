@@ -33,6 +33,9 @@ Usage:
   briefbot synth --out DIR       write a synthetic news corpus [--articles N] [--words W] [--seed S]
   briefbot bench                 measure ingest and query speed [--articles N] [--words W] [--rounds N]
                                  [--workers N] [--events N] [--queries N] [--dir DIR]
+  briefbot eval timex DIR        score the date finder on TimeML (.tml) files, TempEval-3 style [--docs] [--errors]
+  briefbot timex find TEXT...|-  the dates and times in a text: --ref 2025-05-20 (default today)
+  briefbot timex annotate IN OUT write TimeML with the dates found (a .tml file, or a directory)
   briefbot help                  this text
 
 Global flags (before or after the command):
@@ -67,6 +70,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return err
 	case "synth":
 		return cmdSynth(rest, stdout)
+	case "eval":
+		return cmdEval(rest, stdout)
+	case "timex":
+		return cmdTimex(rest, stdin, stdout, stderr)
 	}
 	cfg, err := config.Load(configPath, env)
 	if err != nil {
