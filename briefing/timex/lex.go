@@ -146,7 +146,11 @@ func init() {
 	for i, w := range []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
 		"eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
 		"nineteenth", "twentieth"} {
-		add(w, entry{ord: int8(i + 1)})
+		f := uint16(0)
+		if i < 4 {
+			f = fStart // "third-quarter profit"
+		}
+		add(w, entry{ord: int8(i + 1), flags: f})
 	}
 	add("thirtieth", entry{ord: 30})
 
@@ -163,6 +167,9 @@ func init() {
 	}
 	for _, u := range units {
 		add(u.sing, entry{unit: u.u})
+		if u.sing == "year" {
+			add("year", entry{flags: fStart}) // "year-earlier"
+		}
 		add(u.pl, entry{unit: u.u, flags: fStart | fPlural})
 	}
 
@@ -185,7 +192,7 @@ func init() {
 	add("p.m.", entry{flags: fPM})
 
 	for _, w := range []string{"will", "shall", "would", "wouldn", "plans", "planned", "scheduled", "expected",
-		"upcoming", "next", "tomorrow", "soon", "intends", "aims", "forthcoming", "might", "should"} {
+		"upcoming", "next", "tomorrow", "soon", "intends", "aims", "forthcoming", "might", "should", "planning"} {
 		add(w, entry{tense: 1})
 	}
 	for _, w := range []string{"was", "were", "had", "did", "didn", "wasn", "weren", "hadn", "been", "said", "met",
@@ -205,6 +212,11 @@ func init() {
 		"claims", "insists", "warns", "acknowledges", "confirms"} {
 		add(w, entry{flags: fWeakCue})
 	}
+	// Past forms the deadline rule looks for; they keep the past tense an
+	// -ed verb has.
+	for _, w := range []string{"extended", "postponed", "delayed", "moved", "pushed"} {
+		add(w, entry{tense: -1})
+	}
 	// Words with a special tense rule (see matcher.cue).
 	for _, w := range []string{"going", "due", "ll"} {
 		add(w, entry{})
@@ -217,13 +229,13 @@ func init() {
 		"today", "tomorrow", "tonight", "early", "late", "mid", "end", "beginning", "start", "middle", "earlier",
 		"later", "every", "each", "daily", "weekly", "monthly", "yearly", "annually", "annual", "hourly", "nightly",
 		"quarterly", "biweekly", "fortnightly", "once", "twice", "thrice", "now", "currently", "nowadays",
-		"presently", "these", "recently", "formerly", "previously", "former", "lately", "recent", "soon", "noon",
+		"presently", "current", "christmas", "thanksgiving", "new", "independence", "labor", "memorial", "these", "recently", "formerly", "previously", "former", "lately", "recent", "soon", "noon", "midday", "election",
 		"midnight", "q", "h", "fy", "fiscal", "half", "couple", "dozens", "hundreds", "thousands"} {
 		add(w, entry{flags: fStart})
 	}
 	// Other words the rules test for.
 	for _, w := range []string{"of", "to", "and", "through", "thru", "until", "till", "than", "least", "most",
-		"ago", "times", "per", "other", "quarter", "half", "weekend", "weekends", "present", "future", "near",
+		"ago", "times", "per", "other", "quarter", "comparable", "corresponding", "period", "within", "eve", "deadline", "extend", "extends", "extending", "thousand", "full", "ended", "ending", "payable", "effective", "expire", "expires", "expiring", "record", "latest", "current", "most", "half", "weekend", "weekends", "present", "future", "near",
 		"days", "on", "in", "for", "during", "by", "throughout", "that", "long", "old", "now", "s", "t", "o"} {
 		add(w, entry{})
 	}

@@ -2,6 +2,7 @@ package timex
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/briefing"
@@ -9,11 +10,21 @@ import (
 
 // result is one match: the tokens [start, end) of the caller and the value.
 type result struct {
+	start int // first token of the span when later than where matching began ("since 1990" spans "1990"), else 0
 	end   int
+	parts [2]part // the two ends of a range
 	typ   Type
 	value string
 	mod   string
 	date  briefing.EventDate
+}
+
+// part is one end of a range: tokens [s, e) and its value.
+type part struct {
+	s, e int
+	typ  Type
+	val  string
+	date briefing.EventDate
 }
 
 // matcher holds the state of one Find call.
@@ -44,11 +55,23 @@ func (m *matcher) run() []Expression {
 			i++
 			continue
 		}
-		s, e := m.toks[i].s, m.toks[r.end-1].e
+		first := i
+		if r.start > i {
+			first = r.start
+		}
+		s, e := m.toks[first].s, m.toks[r.end-1].e
 		if out == nil {
 			out = make([]Expression, 0, 4)
 		}
-		out = append(out, Expression{Start: s, End: e, Text: m.text[s:e], Type: r.typ, Value: r.value, Mod: r.mod, Date: r.date})
+		x := Expression{Start: s, End: e, Text: m.text[s:e], Type: r.typ, Value: r.value, Mod: r.mod, Date: r.date}
+		if r.parts[1].e > 0 {
+			x.Parts = make([]Expression, 2)
+			for j, p := range r.parts {
+				ps, pe := m.toks[p.s].s, m.toks[p.e-1].e
+				x.Parts[j] = Expression{Start: ps, End: pe, Text: m.text[ps:pe], Type: p.typ, Value: p.val, Date: p.date}
+			}
+		}
+		out = append(out, x)
 		i = r.end
 	}
 	return out
@@ -81,6 +104,9 @@ func (m *matcher) best(i int) (result, bool) {
 	consider(m.dateExpr(i))
 	consider(m.quantity(i))
 	consider(m.fiscal(i))
+	consider(m.yearQuarter(i))
+	consider(m.holiday(i))
+	consider(m.yearEnd(i))
 	return best, found
 }
 
@@ -161,8 +187,8 @@ func (m *matcher) dayNum(i int) int {
 	if m.glued(i) {
 		return 0
 	}
-	if n := m.tk(i + 1); n != nil && !n.sp && n.kind == tkPunct && (n.ch == ':' || n.ch == '/' || n.ch == '%') {
-		return 0
+	if n := m.tk(i + 1); n != nil && !n.sp && n.kind == tkPunct && (n.ch == '/' || n.ch == '%' || (n.ch == ':' && m.adj(i+2))) {
+		return 0 // 8/10, 8%, 8:30; but "on Monday, Oct. 26: ..." is a day
 	}
 	return t.num
 }
@@ -294,8 +320,29 @@ func (m *matcher) point(i int, relaxed bool) (point, int, bool) {
 	case e.season > 0:
 		return m.seasonPoint(i, relaxed)
 	}
+	if e.ord > 0 && e.ord <= 4 {
+		// "third quarter", "third-quarter profit"
+		k := i + 1
+		if m.punct(k, '-') && m.adj(k) && m.adj(k+1) {
+			k++
+		}
+		if m.is(k, "quarter") || m.is(k, "half") {
+			return m.quarterPhrase(int(e.ord), k)
+		}
+		return point{}, 0, false
+	}
+	if e.num > 0 && (relaxed || m.strongCue(i-1)) {
+		if y, end := m.spelledYear(i); y > 0 { // "in nineteen ninety-six"
+			return point{kind: pYear, y: y}, end, true
+		}
+	}
 	switch e.key {
 	case "the":
+		if m.is(i+1, "year") {
+			if y, end := m.spelledYear(i + 2); y > 0 { // "the year two thousand"
+				return point{kind: pYear, y: y}, end, true
+			}
+		}
 		return m.thePoint(i)
 	case "last", "this", "next", "coming", "previous":
 		return m.shiftPoint(i)
@@ -349,6 +396,9 @@ func (m *matcher) monthFirst(i int, relaxed bool) (point, int, bool) {
 	}
 	if y := m.yearNum(kk); y > 0 {
 		return point{kind: pMonth, m: mo, y: y}, kk + 1, true
+	}
+	if y, e := m.spelledYear(kk); y > 0 { // "January nineteen ninety-seven"
+		return point{kind: pMonth, m: mo, y: y}, e, true
 	}
 	if sh, ok := m.yearShift(kk); ok {
 		return point{kind: pMonth, m: mo, y: m.ry + sh}, kk + 2, true
@@ -533,14 +583,76 @@ func (m *matcher) yearCue(i, y int) bool {
 	if m.punct(i+1, '\'') && m.adj(i+1) && m.is(i+2, "s") { // 2024's
 		return true
 	}
-	plausible := y >= 1900 && y <= m.ry+10
-	if n := m.tk(i + 1); plausible && n != nil && n.kind == tkWord && !n.up && (n.lex == nil || n.lex.unit == uNone) {
-		// "the 2024 election", "2024 was the hottest year"
-		if m.is(i-1, "the") || m.sentenceStart(i) {
+	if y < 1900 || y > m.ry+10 {
+		return false
+	}
+	// A plausible year standing alone is a year unless it counts something:
+	// "the 1996 Olympic bombing", "its 1990 invasion", "into 1990." are
+	// years; "2000 troops" and "$1990" are not.
+	if p := m.tk(i - 1); p != nil && (p.kind == tkNum || (p.kind == tkPunct && (p.ch == '$' || p.ch == '#'))) {
+		return false
+	}
+	if (m.is(i-1, "and") || m.is(i-1, "or") || m.is(i-1, "to")) && m.tk(i-2) != nil && m.tk(i-2).kind == tkNum && m.yearNum(i-2) == 0 {
+		return false // "5, 12 and 2000": a list of counts
+	}
+	n := m.tk(i + 1)
+	switch {
+	case n == nil:
+		return true
+	case n.kind == tkPunct:
+		return n.ch != '%' && n.ch != '-' && n.ch != '/' && n.ch != ':'
+	case n.kind == tkWord:
+		if m.is(i+1, "and") || m.is(i+1, "or") {
 			return true
 		}
+		if n.lex != nil && (n.lex.unit != uNone || n.lex.month > 0) {
+			return false
+		}
+		w := m.text[n.s:n.e]
+		return n.up || (w[len(w)-1]|0x20) != 's' || strings.HasSuffix(w, "ss")
 	}
-	return plausible && m.sentenceStart(i) && m.punct(i+1, ',')
+	return false
+}
+
+// spelledYear reads a year written in words at token i, as broadcast
+// transcripts do: "nineteen ninety-six", "nineteen eighty", "two thousand",
+// "two thousand and one". It returns 0 when there is none.
+func (m *matcher) spelledYear(i int) (int, int) {
+	e := m.lexAt(i)
+	if e == nil {
+		return 0, i
+	}
+	switch e.key {
+	case "two":
+		if !m.is(i+1, "thousand") {
+			return 0, i
+		}
+		k := i + 2
+		if m.is(k, "and") {
+			k++
+		}
+		if o := m.lexAt(k); o != nil && o.num >= 1 && o.num <= 19 && !o.has(fArticle) {
+			return 2000 + int(o.num), k + 1
+		}
+		return 2000, i + 2
+	case "nineteen", "eighteen", "twenty":
+		century := int(e.num) * 100
+		if e.key == "twenty" {
+			century = 2000
+		}
+		t := m.lexAt(i + 1)
+		if t == nil || t.num < 10 || t.num > 90 || t.has(fArticle) {
+			return 0, i
+		}
+		n, k := int(t.num), i+2
+		if n >= 20 && n%10 == 0 && m.punct(k, '-') && m.adj(k) && m.adj(k+1) {
+			if o := m.lexAt(k + 1); o != nil && o.num >= 1 && o.num <= 9 {
+				n, k = n+int(o.num), k+2
+			}
+		}
+		return century + n, k
+	}
+	return 0, i
 }
 
 // shortDecade: "'90s".
@@ -634,6 +746,21 @@ func (m *matcher) thePoint(i int) (point, int, bool) {
 		return point{}, 0, false
 	case "weekend":
 		return point{kind: pWeekend}, k + 1, true
+	case "year":
+		// "the year" in news is the current one: "profit for the year".
+		if m.punct(k+1, '-') || m.is(k+1, "before") || m.is(k+1, "after") {
+			return point{}, 0, false
+		}
+		return point{kind: pYear, y: m.ry}, k + 1, true
+	case "quarter", "latest", "current", "recent", "most":
+		return m.reportQuarter(k)
+	case "full", "fiscal":
+		// "the full year", "the fiscal year": the current one, unless it is
+		// named by its end ("the fiscal year ended June 30" is a length).
+		if !m.is(k+1, "year") || m.punct(k+2, '-') || m.is(k+2, "ended") || m.is(k+2, "ending") {
+			return point{}, 0, false
+		}
+		return point{kind: pYear, y: m.ry}, k + 2, true
 	}
 	t := m.tk(k)
 	if t == nil {
@@ -665,8 +792,12 @@ func (m *matcher) thePoint(i int) (point, int, bool) {
 		if n > 0 && m.is(k+1, "of") {
 			return m.monthAfterDay(n, k+2)
 		}
-		if m.is(k+1, "quarter") || m.is(k+1, "half") {
-			return m.quarterPhrase(n, k+1)
+		q := k + 1
+		if m.punct(q, '-') && m.adj(q) && m.adj(q+1) { // the third-quarter results
+			q++
+		}
+		if m.is(q, "quarter") || m.is(q, "half") {
+			return m.quarterPhrase(n, q)
 		}
 		if m.is(k+1, "week") && m.is(k+2, "of") && n <= 4 {
 			// "the first week of May": days 1-7, 8-14, 15-21, 22-28; the last week is the last 7 days.
@@ -692,11 +823,48 @@ func (m *matcher) thePoint(i int) (point, int, bool) {
 	return point{}, 0, false
 }
 
+// reportQuarter: after "the", "quarter", "latest quarter", "most recent
+// quarter", "current quarter". Companies report on a quarter after it ends,
+// so "the quarter" and "the latest quarter" are the last quarter that began
+// at least a month and a half before the article; "the current quarter" is
+// the reference day's.
+func (m *matcher) reportQuarter(k int) (point, int, bool) {
+	current := false
+	period := false
+	switch m.key(k) {
+	case "latest", "recent":
+		k++
+		period = m.is(k, "period") // "the latest period" of a report
+	case "most":
+		if !m.is(k+1, "recent") {
+			return point{}, 0, false
+		}
+		k += 2
+	case "current":
+		current, k = true, k+1
+		if m.is(k, "fiscal") {
+			k++
+		}
+		if m.is(k, "year") && !m.punct(k+1, '-') { // "the current year"
+			return point{kind: pYear, y: m.ry}, k + 1, true
+		}
+	}
+	if (!m.is(k, "quarter") && !period) || m.is(k+1, "of") || m.punct(k+1, '-') {
+		return point{}, 0, false
+	}
+	d := m.ref
+	if !current {
+		d -= 45
+	}
+	y, mo, _ := civil(d)
+	return point{kind: pQuarter, y: y, q: (mo-1)/3 + 1}, k + 1, true
+}
+
 // quarterPhrase: after "the first", at "quarter"/"half": "the second quarter
 // [of 2025]", "the first half of next year", "the last quarter".
 func (m *matcher) quarterPhrase(n, k int) (point, int, bool) {
 	half := m.is(k, "half")
-	if nx := m.tk(k + 1); nx != nil && !nx.sp && nx.kind == tkPunct && nx.ch == '-' { // first-quarter results
+	if nx := m.tk(k + 1); nx != nil && !nx.sp && nx.kind == tkPunct && nx.ch == '-' { // quarter-end
 		return point{}, 0, false
 	}
 	p := point{kind: pQuarter}
@@ -989,6 +1157,11 @@ func (m *matcher) dateExpr(i int) (result, bool) {
 	if !ok || r.date.IsZero() {
 		return result{}, false
 	}
+	if mod != briefing.ModApprox {
+		// "since 1990", "before May 8": the word is a signal, not part of
+		// the expression's text, but its meaning stays in the mod.
+		r.start = k
+	}
 	r.mod = string(mod)
 	r.date.Mod = mod
 	return r, true
@@ -1006,7 +1179,7 @@ func (m *matcher) dateCore(i int) (result, bool) {
 		return result{}, false
 	}
 	if p2, e2, ok := m.rangeTail(&p, e, false, false); ok {
-		if r, ok := m.rangeResult(i, e2, p, p2); ok {
+		if r, ok := m.rangeResult(i, e2, i, e, p, p2); ok {
 			return r, true
 		}
 	}
@@ -1027,7 +1200,7 @@ func (m *matcher) rangeExpr(start, k int, between bool) (result, bool) {
 	if !ok {
 		return result{}, false
 	}
-	return m.rangeResult(start, e2, p, p2)
+	return m.rangeResult(start, e2, k, e, p, p2)
 }
 
 // dayRangeFirst: "8-10 May", "8 to 10 May 2025", "between 8 and 10 May".
@@ -1056,7 +1229,7 @@ func (m *matcher) dayRangeFirst(start, i int, between, from bool) (result, bool)
 	}
 	p1 := p2
 	p1.d = d1
-	return m.rangeResult(start, e, p1, p2)
+	return m.rangeResult(start, e, i, i+1, p1, p2)
 }
 
 // rangeTail reads the second half of a range after point p, which ended
@@ -1140,8 +1313,10 @@ func (p *point) order() int {
 	return p.q
 }
 
-// rangeResult resolves a range of two points into one DATE expression.
-func (m *matcher) rangeResult(start, end int, p1, p2 point) (result, bool) {
+// rangeResult resolves a range of two points into one DATE expression. The
+// range spans tokens [start, end); p1 spans [s1, e1), then comes one
+// connecting token (to, -, and, through) and p2 up to end.
+func (m *matcher) rangeResult(start, end, s1, e1 int, p1, p2 point) (result, bool) {
 	tense := m.tense(start, end)
 	if yearly(p1.kind) && p1.y == 0 && p2.y != 0 {
 		p1.y = p2.y
@@ -1181,7 +1356,10 @@ func (m *matcher) rangeResult(start, end int, p1, p2 point) (result, bool) {
 	ed.Hi = r2.date.Hi
 	ed.Mod = ""
 	ed.Range = true
-	return result{end: end, typ: TypeDate, value: r1.value, date: ed}, true
+	return result{end: end, typ: TypeDate, value: r1.value, date: ed, parts: [2]part{
+		{s: s1, e: e1, typ: r1.typ, val: r1.value, date: r1.date},
+		{s: e1 + 1, e: end, typ: r2.typ, val: r2.value, date: r2.date},
+	}}, true
 }
 
 // single resolves one point spanning tokens [start, end).
@@ -1189,6 +1367,9 @@ func (m *matcher) single(start, end int, p point) (result, bool) {
 	tense := 0
 	if (yearly(p.kind) && p.y == 0) || (p.kind == pWeekday && p.shift == shNone) || (p.kind == pWeekend && p.lo == 0) {
 		tense = m.tense(start, end)
+	}
+	if p.kind == pWeekday && m.deadline(start-1) {
+		tense = 1 // "until Tuesday", "by Friday": a deadline is ahead
 	}
 	r, ok := m.resolve(&p, tense)
 	r.end = end
@@ -1237,7 +1418,9 @@ func (m *matcher) timeFirst(i int) (result, bool) {
 		p.clock, p.hh, p.mi = true, hh, mi
 		return m.single(i, e2, p)
 	}
-	return result{end: e, typ: TypeTime, value: "XXXX-XX-XXT" + clockString(hh, mi)}, true
+	// A time with no day is read as the reference day's, as TimeML does;
+	// Date stays zero because the day is a guess.
+	return result{end: e, typ: TypeTime, value: fmtDay(m.ref) + "T" + clockString(hh, mi)}, true
 }
 
 func clockString(hh, mi int) string {
@@ -1255,7 +1438,7 @@ func (m *matcher) clock(i int) (hh, mi, end int, ok bool) {
 	}
 	if t.kind == tkWord {
 		switch m.key(i) {
-		case "noon":
+		case "noon", "midday":
 			return 12, 0, i + 1, true
 		case "midnight":
 			return 0, 0, i + 1, true
@@ -1410,6 +1593,11 @@ func bounds(p *point, y int) (lo, hi briefing.Day, ok bool) {
 	return 0, 0, false
 }
 
+// tenseWeight is how much farther a day on the other side of the
+// reference day than the clause's tense may be before it loses to one on the
+// tense's side.
+const tenseWeight = 4
+
 // pickYear chooses the year of a point written without one; see the
 // package documentation for the rules.
 func (m *matcher) pickYear(p *point, tense int) (int, bool) {
@@ -1466,20 +1654,31 @@ func (m *matcher) pickYear(p *point, tense int) (int, bool) {
 			if lo > ref && (!found || lo < bestLo) {
 				best, bestLo, found = y, lo, true
 			}
-		case tense < 0:
-			if lo <= ref && (!found || lo > bestLo) {
-				best, bestLo, found = y, lo, true
-			}
-		case tense > 0:
-			if hi >= ref && (!found || lo < bestLo) {
-				best, bestLo, found = y, lo, true
-			}
 		default:
+			// The nearest candidate, with the tense of the clause weighing
+			// against the other side: a past-tense clause can still name a
+			// day shortly ahead ("authorized a split payable Dec. 7"), but
+			// a month, season or quarter follows the tense ("met in
+			// December" in a September article is last December).
 			dist := 0
 			if lo > ref {
 				dist = int(lo - ref)
+				switch {
+				case tense < 0 && p.kind == pDay:
+					dist *= tenseWeight
+				case tense < 0:
+					dist *= 1000
+				case tense == 0:
+					dist *= 2 // news reports the past more than it announces
+				}
 			} else if hi < ref {
 				dist = int(ref - hi)
+				switch {
+				case tense > 0 && p.kind == pDay:
+					dist *= tenseWeight
+				case tense > 0:
+					dist *= 1000
+				}
 			}
 			if !found || dist < bestDist {
 				best, bestDist, found = y, dist, true
@@ -1495,6 +1694,10 @@ func (m *matcher) weekday(wd, shift, tense int) briefing.Day {
 	switch {
 	case shift == shThis:
 		return mondayOf(m.ref) + briefing.Day((wd+6)%7)
+	case shift == shNone && wd == rw:
+		// A weekday named in an article published on that weekday is the
+		// day itself: "said Friday" in Friday's paper.
+		return m.ref
 	case shift == shLast || (shift == shNone && tense < 0):
 		back := (rw - wd + 7) % 7
 		if back == 0 {

@@ -24,7 +24,15 @@ type count struct {
 	n      int    // integer value; -1 when vague or fractional
 	art    bool   // "a", "an"
 	digits bool   // written in digits
+	half   int    // for "n and a half" and "n 1/2": n; else 0
 	end    int
+}
+
+// fractionHalf reports whether tokens k.. are "1/2" written after a number.
+func (m *matcher) fractionHalf(k int) bool {
+	a, b := m.tk(k), m.tk(k+2)
+	return a != nil && b != nil && a.kind == tkNum && a.num == 1 && a.nd == 1 && m.punct(k+1, '/') &&
+		m.adj(k+1) && m.adj(k+2) && b.kind == tkNum && b.num == 2 && b.nd == 1 && !m.adj(k+3)
 }
 
 func (m *matcher) count(i int) (count, bool) {
@@ -38,6 +46,9 @@ func (m *matcher) count(i int) (count, bool) {
 		}
 		if t.dec {
 			return count{val: m.text[t.s:t.ne], n: -1, digits: true, end: i + 1}, true
+		}
+		if m.fractionHalf(i + 1) { // "5 1/2 hours"
+			return count{val: itoa(t.num) + ".5", n: -1, half: t.num, digits: true, end: i + 4}, true
 		}
 		return count{val: itoa(t.num), n: t.num, digits: true, end: i + 1}, true
 	}
@@ -83,7 +94,7 @@ func (m *matcher) count(i int) (count, bool) {
 			}
 		}
 		if m.andAHalf(k) { // "two and a half years"
-			return count{val: itoa(n) + ".5", n: -1, end: k + 3}, true
+			return count{val: itoa(n) + ".5", n: -1, half: n, end: k + 3}, true
 		}
 		return count{val: itoa(n), n: n, end: k}, true
 	}
@@ -169,12 +180,39 @@ func durValue(c string, u unit) string {
 		return "P" + c + "M"
 	case uYear:
 		return "P" + c + "Y"
-	case uDecade:
-		return "P" + c + "DE"
-	case uCentury:
-		return "P" + c + "CE"
+	case uDecade, uCentury:
+		// TimeML counts decades and centuries in years: P10Y, P200Y.
+		per := 10
+		if u == uCentury {
+			per = 100
+		}
+		if n, ok := atoiSmall(c); ok {
+			return "P" + itoa(n*per) + "Y"
+		}
+		if c == "X" && u == uCentury {
+			return "PXC"
+		}
+		return "PXY"
 	}
 	return "P" + c
+}
+
+// halfValue formats n and a half units as a whole TIMEX3 duration where
+// the unit divides evenly: 2 1/2 years is P2Y6M, 5 1/2 hours PT5H30M.
+func halfValue(n int, u unit) (string, bool) {
+	switch u {
+	case uYear:
+		return "P" + itoa(n) + "Y6M", true
+	case uMonth:
+		return "P" + itoa(n) + "M15D", true
+	case uDay:
+		return "P" + itoa(n) + "DT12H", true
+	case uHour:
+		return "PT" + itoa(n) + "H30M", true
+	case uMinute:
+		return "PT" + itoa(n) + "M30S", true
+	}
+	return "", false
 }
 
 func atoiSmall(s string) (int, bool) {
@@ -249,18 +287,29 @@ func (m *matcher) quantity(i int) (result, bool) {
 		return result{}, false
 	case ue.unit == uSecond && !plural && !c.digits: // "a second round"
 		return result{}, false
-	case !c.digits && !c.art && !implicit && c.n > 1 && !plural && !hyphen:
+	case !c.digits && !c.art && !implicit && c.n > 1 && !plural && !hyphen &&
+		!((m.is(i-1, "a") || m.is(i-1, "the")) && m.tk(k+1) != nil && m.tk(k+1).kind == tkWord):
+		// "two day" is a count only as a modifier: "a two day rally"
 		return result{}, false
 	case implicit && ue.unit == uDay && !plural: // "the next day" is anaphoric
 		return result{}, false
 	case implicit && plural:
 		c.val = "X"
+	case implicit && (m.is(k-1, "past") || m.is(k-1, "last")) && (ue.unit == uYear || ue.unit == uMonth || ue.unit == uWeek):
+		// "the past year" names the previous year, as "last year" does
+		return m.offsetDate(k+1, count{val: "1", n: 1}, ue.unit, -1, m.ref, true, "")
 	}
 	end := k + 1
 	if !hyphen && !plural && c.n > 0 && m.andAHalf(end) { // "a year and a half"
 		c.val, c.n, end = itoa(c.n)+".5", -1, end+3
 	}
-	if hyphen && m.punct(end, '-') && m.adj(end) && m.adj(end+1) && (m.is(end+1, "long") || m.is(end+1, "old")) {
+	if m.punct(end, '-') && m.adj(end) && (m.is(end+1, "earlier") || m.is(end+1, "ago")) {
+		return result{}, false // "a year-earlier quarter": see yearQuarter
+	}
+	if m.is(end, "old") || (m.punct(end, '-') && m.adj(end) && m.adj(end+1) && m.is(end+1, "old")) {
+		return result{}, false // an age ("a 6-year-old", "52 years old") is not a time
+	}
+	if hyphen && m.punct(end, '-') && m.adj(end) && m.adj(end+1) && m.is(end+1, "long") {
 		end += 2
 	}
 	if !hyphen && !prefix {
@@ -268,14 +317,22 @@ func (m *matcher) quantity(i int) (result, bool) {
 			return r, true
 		}
 	}
-	return result{end: end, typ: TypeDuration, value: durValue(c.val, ue.unit), mod: qm}, true
+	v := durValue(c.val, ue.unit)
+	if c.half > 0 {
+		if hv, ok := halfValue(c.half, ue.unit); ok {
+			v = hv
+		}
+	}
+	return result{end: end, typ: TypeDuration, value: v, mod: qm}, true
 }
 
 // quantityDate: a quantity that places a date: "two days ago", "three weeks
 // from now", "a week from Monday", "two days after May 8", "in two weeks".
 func (m *matcher) quantityDate(start, end int, c count, u unit, qm string) (result, bool) {
 	switch {
-	case m.is(end, "ago"):
+	case m.is(end, "ago"), m.is(end, "earlier"):
+		// "a year earlier" in news compares with the same period before
+		// the article's: it is placed like "a year ago".
 		mod := ""
 		switch qm {
 		case modMoreThan, modEqualOrMore:
@@ -284,6 +341,13 @@ func (m *matcher) quantityDate(start, end int, c count, u unit, qm string) (resu
 			mod = string(briefing.ModAfter)
 		case modApprox:
 			mod = string(briefing.ModApprox)
+		}
+		if u == uYear && c.n == 1 && m.quarterTalk(start, end) {
+			// Earnings news: "net income rose from a year earlier" compares
+			// the quarter with the same quarter a year before.
+			y, mo, _ := civil(m.ref - 45)
+			ed := quarterDate(y-1, (mo-1)/3+1, briefing.Mod(mod))
+			return result{end: end + 1, typ: TypeDate, value: ed.Value, mod: mod, date: ed}, true
 		}
 		return m.offsetDate(end+1, c, u, -1, m.ref, true, mod)
 	case m.is(end, "from"):
@@ -321,6 +385,23 @@ func (m *matcher) quantityDate(start, end int, c count, u unit, qm string) (resu
 		return m.offsetDate(end, c, u, 1, m.ref, true, "")
 	}
 	return result{}, false
+}
+
+// quarterTalk reports whether the text just before tokens [i, j) or the
+// rest of its sentence speaks of a quarter ("third-quarter profit", "the
+// quarter").
+func (m *matcher) quarterTalk(i, j int) bool {
+	for k := i - 1; k >= 0 && i-k <= 200; k-- {
+		if m.is(k, "quarter") {
+			return true
+		}
+	}
+	for k := j; k < len(m.toks) && k-j < 40 && !m.boundary(k); k++ {
+		if m.is(k, "quarter") {
+			return true
+		}
+	}
+	return false
 }
 
 // offsetDate moves base by sign*count units. From the reference time
@@ -394,9 +475,9 @@ func (m *matcher) setExpr(i int) (result, bool) {
 		return simple("P2W")
 	case "monthly":
 		return simple("P1M")
-	case "quarterly":
-		return simple("P3M")
-	case "yearly", "annually", "annual":
+	case "yearly":
+		// Not "annual", "annually" or "quarterly": in news they qualify
+		// reports and dividends ("the annual meeting"), not a schedule.
 		return simple("P1Y")
 	case "hourly":
 		return simple("PT1H")
@@ -470,6 +551,14 @@ func (m *matcher) refExpr(i int) (result, bool) {
 	switch m.key(i) {
 	case "now", "currently", "nowadays", "presently":
 		return ref(presentRef, i+1)
+	case "current":
+		// "current market conditions", "its current financial difficulties":
+		// the present, unless the word is a noun ("the current of the river")
+		// or a fixed term ("current account").
+		if n := m.tk(i + 1); n != nil && n.kind == tkWord && !n.up && !m.is(i+1, "account") && !m.is(i+1, "of") &&
+			(n.lex == nil || n.lex.unit == uNone) && !m.is(i-1, "then") {
+			return ref(presentRef, i+1)
+		}
 	case "at":
 		if m.is(i+1, "present") {
 			return ref(presentRef, i+2)
@@ -478,19 +567,27 @@ func (m *matcher) refExpr(i int) (result, bool) {
 		if m.is(i+1, "days") {
 			return ref(presentRef, i+2)
 		}
-	case "recently", "formerly", "previously", "former", "lately":
+	case "recently", "lately":
+		// Not "former", "formerly", "previously" or "soon": news uses them
+		// for roles and sequence ("the former minister"), not for time.
 		return ref(pastRef, i+1)
 	case "recent":
 		if pluralUnit(i + 1) {
 			return ref(pastRef, i+2)
 		}
-	case "soon":
-		return ref(futureRef, i+1)
 	case "coming":
 		if pluralUnit(i + 1) {
-			return ref(futureRef, i+2)
+			return result{end: i + 2, typ: TypeDuration, value: durValue("X", m.lexAt(i+1).unit)}, true
 		}
 	case "the":
+		k := i + 1
+		if m.is(k, "fiscal") {
+			k++
+		}
+		if m.is(k, "year") && (m.is(k+1, "ended") || m.is(k+1, "ending")) {
+			// "the year ended March 31": a fiscal year, a length of time.
+			return result{end: k + 1, typ: TypeDuration, value: "P1Y"}, true
+		}
 		switch m.key(i + 1) {
 		case "past":
 			if m.is(i-1, "in") {
@@ -506,7 +603,7 @@ func (m *matcher) refExpr(i int) (result, bool) {
 			}
 		case "coming", "next":
 			if pluralUnit(i + 2) {
-				return ref(futureRef, i+3)
+				return result{end: i + 3, typ: TypeDuration, value: durValue("X", m.lexAt(i+2).unit)}, true
 			}
 		}
 	}
@@ -547,5 +644,182 @@ func (m *matcher) fiscal(i int) (result, bool) {
 	default:
 		return result{}, false
 	}
-	return result{end: end, typ: TypeDate, value: "FY" + fmtYear(y)}, true
+	// TimeML gives a fiscal year the value of the calendar year it is named
+	// after; Date stays zero because fiscal calendars differ.
+	return result{end: end, typ: TypeDate, value: fmtYear(y)}, true
+}
+
+// yearQuarter: the periods of earnings news, where one quarter is compared
+// with the same quarter a year before: "the year-earlier quarter", "the
+// year-ago period", "year-earlier", "the 1988 third quarter", "this year's
+// third quarter", "last year's quarter".
+func (m *matcher) yearQuarter(i int) (result, bool) {
+	k := i
+	if m.is(k, "the") {
+		k++
+	}
+	if m.is(k, "comparable") || m.is(k, "corresponding") {
+		k++
+	}
+	y, explicit := 0, false
+	switch {
+	case m.is(k, "year") && m.punct(k+1, '-') && m.adj(k+1) && m.adj(k+2) && (m.is(k+2, "earlier") || m.is(k+2, "ago")):
+		y, k = m.ry-1, k+3
+	case m.yearNum(k) > 0 && m.is(i, "the") && k == i+1:
+		y, explicit, k = m.yearNum(k), true, k+1
+	case (m.is(k, "this") || m.is(k, "last") || m.is(k, "next")) && m.is(k+1, "year") &&
+		m.punct(k+2, '\'') && m.adj(k+2) && m.is(k+3, "s") && m.adj(k+3):
+		y, explicit = m.ry, true
+		if m.is(k, "last") {
+			y--
+		} else if m.is(k, "next") {
+			y++
+		}
+		k += 4
+	default:
+		return result{}, false
+	}
+	q := 0
+	if e := m.lexAt(k); e != nil && e.ord > 0 && e.ord <= 4 {
+		q, k = int(e.ord), k+1
+		if m.punct(k, '-') && m.adj(k) && m.adj(k+1) {
+			k++
+		}
+		if !m.is(k, "quarter") {
+			return result{}, false
+		}
+	}
+	switch {
+	case m.is(k, "quarter") || m.is(k, "period"):
+		k++
+	case q == 0 && !explicit && m.quarterTalk(i, k):
+		// a bare "year-earlier" in a sentence about a quarter
+	case q == 0 && !explicit:
+		ed := yearDate(y, "")
+		return result{end: k, typ: TypeDate, value: ed.Value, date: ed}, true
+	default:
+		return result{}, false
+	}
+	if q == 0 {
+		_, mo, _ := civil(m.ref - 45)
+		q = (mo-1)/3 + 1
+	}
+	ed := quarterDate(y, q, "")
+	return result{end: k, typ: TypeDate, value: ed.Value, date: ed}, true
+}
+
+// holiday: the public holidays news dates things by, in the year the
+// clause's tense points to: "Christmas", "Christmas Eve", "New Year's Day",
+// "Thanksgiving Day", "Independence Day", "Labor Day", "Memorial Day".
+// Thanksgiving, Labor Day and Memorial Day are the United States' dates.
+func (m *matcher) holiday(i int) (result, bool) {
+	t := m.tk(i)
+	if t == nil || t.kind != tkWord || !t.up {
+		return result{}, false
+	}
+	var day func(y int) briefing.Day
+	end := i + 1
+	nth := func(mo, wd, n int) func(int) briefing.Day { // nth weekday (0 = Sunday) of a month; n < 0 counts from the end
+		return func(y int) briefing.Day {
+			if n < 0 {
+				last := lastOfMonth(y, mo)
+				return last - briefing.Day((weekdayOf(last)-wd+7)%7)
+			}
+			first := mkDay(y, mo, 1)
+			return first + briefing.Day((wd-weekdayOf(first)+7)%7+7*(n-1))
+		}
+	}
+	fixed := func(mo, d int) func(int) briefing.Day {
+		return func(y int) briefing.Day { return mkDay(y, mo, d) }
+	}
+	dayWord := func(k int) bool { return m.is(k, "day") && m.tk(k).up }
+	switch m.key(i) {
+	case "christmas":
+		day = fixed(12, 25)
+		if m.is(i+1, "eve") {
+			day, end = fixed(12, 24), i+2
+		} else if dayWord(i + 1) {
+			end = i + 2
+		}
+	case "thanksgiving":
+		day = nth(11, 4, 4)
+		if dayWord(i + 1) {
+			end = i + 2
+		}
+	case "new":
+		if !m.is(i+1, "year") || !m.punct(i+2, '\'') || !m.is(i+3, "s") {
+			return result{}, false
+		}
+		switch {
+		case dayWord(i + 4):
+			day, end = fixed(1, 1), i+5
+		case m.is(i+4, "eve"):
+			day, end = fixed(12, 31), i+5
+		default:
+			return result{}, false
+		}
+	case "election":
+		// United States: the Tuesday after the first Monday of November.
+		day, end = func(y int) briefing.Day { return nth(11, 1, 1)(y) + 1 }, i+2
+	case "independence":
+		day, end = fixed(7, 4), i+2
+	case "labor":
+		day, end = nth(9, 1, 1), i+2
+	case "memorial":
+		day, end = nth(5, 1, -1), i+2
+	default:
+		return result{}, false
+	}
+	if end == i+2 && !dayWord(i+1) && !m.is(i+1, "eve") {
+		return result{}, false // "Labor Party", "Independence Square"
+	}
+	tense := m.tense(i, end)
+	best := day(m.ry)
+	switch {
+	case tense < 0 && best > m.ref:
+		best = day(m.ry - 1)
+	case tense > 0 && best < m.ref:
+		best = day(m.ry + 1)
+	case tense == 0:
+		// the nearest one: New Year's Day in a December article is ahead
+		for _, d := range []briefing.Day{day(m.ry - 1), day(m.ry + 1)} {
+			if absDays(d-m.ref) < absDays(best-m.ref) {
+				best = d
+			}
+		}
+	}
+	ed := dayDate(best, "")
+	return result{end: end, typ: TypeDate, value: ed.Value, date: ed}, true
+}
+
+func absDays(d briefing.Day) briefing.Day {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// yearEnd: "year-end", "year end", "the year's end": the last day of the
+// year the clause's tense points to ("by year-end" is this one).
+func (m *matcher) yearEnd(i int) (result, bool) {
+	k := i
+	if m.is(k, "the") {
+		k++
+	}
+	if !m.is(k, "year") {
+		return result{}, false
+	}
+	switch {
+	case m.punct(k+1, '-') && m.adj(k+1) && m.adj(k+2) && m.is(k+2, "end"):
+		k += 3
+	case m.is(k+1, "end") && k == i:
+		k += 2
+	case m.punct(k+1, '\'') && m.adj(k+1) && m.is(k+2, "s") && m.is(k+3, "end"):
+		k += 4
+	default:
+		return result{}, false
+	}
+	p := point{kind: pDay, m: 12, d: 31}
+	r, ok := m.single(i, k, p)
+	return r, ok
 }

@@ -11,6 +11,9 @@ const maxTenseDist = 20
 // has no other cue ("Talks resumed in June, he said" is decided by
 // "resumed").
 func (m *matcher) tense(i, j int) int {
+	if m.deadline(i-1) || m.is(j, "deadline") {
+		return 0
+	}
 	lt, ld, lw, lwd := 0, 0, 0, 0
 	for k := i - 1; k >= 0 && i-k <= maxTenseDist; k-- {
 		if m.boundary(k) {
@@ -56,6 +59,27 @@ func (m *matcher) tense(i, j int) int {
 		return lw
 	}
 	return rw
+}
+
+// deadline reports whether word k introduces a deadline or a schedule
+// ("by Jan. 14", "until March 6", "payable Dec. 7", "effective Feb. 1").
+// Such a date is read without the clause's tense, which belongs to the act
+// of setting it ("asked it to respond by Oct. 31"): the nearest one wins.
+func (m *matcher) deadline(k int) bool {
+	switch m.key(k) {
+	case "on":
+		return m.deadline(k - 1)
+	case "by", "until", "till", "payable", "effective", "expire", "expires", "expiring", "record", "due":
+		return true
+	case "to": // "extended the offer to Nov. 20", "postponed to May"
+		for j := k - 1; j >= 0 && j >= k-6 && !m.boundary(j); j-- {
+			switch m.key(j) {
+			case "extend", "extended", "extends", "extending", "postponed", "delayed", "moved", "pushed":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // boundary reports whether token k ends a clause: . ! ? ; : but not the dot

@@ -105,6 +105,10 @@ type Expression struct {
 	// is the day, Value the time). It is zero for durations, sets, reference
 	// words and values that are not calendar days (FY2025, XXXX-XX-XXT09:00).
 	Date briefing.EventDate
+	// Parts holds the two ends of a range ("from May 8 through May 10"
+	// gives "May 8" and "May 10"), each with its own span, type, value and
+	// Date; it is nil for other expressions.
+	Parts []Expression
 }
 
 // Normalizer finds temporal expressions. It is safe for concurrent use; the

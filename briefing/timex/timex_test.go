@@ -134,8 +134,13 @@ var cases = []tcase{
 	{"range with year after", tue, "The fair runs May 8-10, 2026.", []want{rg("May 8-10, 2026", "2026-05-08", "2026-05-08", "2026-05-10")}},
 
 	// Weekdays and tense.
-	{"weekday past", tue, "The two delegations met on Tuesday.", []want{d("Tuesday", "2025-05-13", "2025-05-13", "2025-05-13")}},
-	{"weekday future", tue, "The two delegations will meet on Tuesday.", []want{d("Tuesday", "2025-05-27", "2025-05-27", "2025-05-27")}},
+	{"weekday past", tue, "The two delegations met on Monday.", []want{d("Monday", "2025-05-19", "2025-05-19", "2025-05-19")}},
+	{"weekday future", tue, "The two delegations will meet on Monday.", []want{d("Monday", "2025-05-26", "2025-05-26", "2025-05-26")}},
+	// A weekday named in an article published that weekday is the day itself.
+	{"weekday same day past", tue, "The two delegations met on Tuesday.", []want{d("Tuesday", "2025-05-20", "2025-05-20", "2025-05-20")}},
+	{"weekday same day future", tue, "The two delegations will meet on Tuesday.", []want{d("Tuesday", "2025-05-20", "2025-05-20", "2025-05-20")}},
+	{"last weekday same day", tue, "They met last Tuesday.", []want{d("last Tuesday", "2025-05-13", "2025-05-13", "2025-05-13")}},
+	{"weekday deadline", tue, "They have until Friday to answer.", []want{d("Friday", "2025-05-23", "2025-05-23", "2025-05-23")}},
 	{"weekday past other", tue, "Russia launched drones on Sunday.", []want{d("Sunday", "2025-05-18", "2025-05-18", "2025-05-18")}},
 	{"weekday future other", tue, "Officials are scheduled to meet Friday.", []want{d("Friday", "2025-05-23", "2025-05-23", "2025-05-23")}},
 	{"weekday future passive", tue, "The deal will be signed on Thursday.", []want{d("Thursday", "2025-05-22", "2025-05-22", "2025-05-22")}},
@@ -219,10 +224,10 @@ var cases = []tcase{
 	{"duration 24-hour", tue, "a 24-hour truce", []want{dur("24-hour", "PT24H", "")}},
 	{"duration compound number", tue, "after twenty-five years", []want{dur("twenty-five years", "P25Y", "")}},
 	{"duration at least", tue, "at least six months", []want{dur("at least six months", "P6M", "EQUAL_OR_MORE")}},
-	{"duration nearly", tue, "nearly a decade", []want{dur("nearly a decade", "P1DE", "LESS_THAN")}},
+	{"duration nearly", tue, "nearly a decade", []want{dur("nearly a decade", "P10Y", "LESS_THAN")}},
 	{"duration about", tue, "about 90 minutes", []want{dur("about 90 minutes", "PT90M", "APPROX")}},
 	{"duration past three years", tue, "over the past three years", []want{dur("the past three years", "P3Y", "")}},
-	{"duration past year", tue, "in the past year", []want{dur("the past year", "P1Y", "")}},
+	{"past year is last year", tue, "in the past year", []want{d("the past year", "2024", "2024-01-01", "2024-12-31")}},
 	{"duration vague", tue, "for a few days", []want{dur("a few days", "PXD", "")}},
 	{"duration and a half", tue, "a year and a half", []want{dur("a year and a half", "P1.5Y", "")}},
 	{"duration bare plural", tue, "for years", []want{dur("years", "PXY", "")}},
@@ -247,34 +252,77 @@ var cases = []tcase{
 	{"q code", tue, "Q1 2025 earnings", []want{d("Q1 2025", "2025-Q1", "2025-01-01", "2025-03-31")}},
 	{"first half", tue, "the first half of 2025", []want{d("the first half of 2025", "2025-H1", "2025-01-01", "2025-06-30")}},
 	{"decade", tue, "in the 1990s", []want{d("the 1990s", "199X", "1990-01-01", "1999-12-31")}},
-	{"decade short", tue, "since the '90s", []want{dm("since the '90s", "199X", "AFTER", "1990-01-01", "1999-12-31")}},
+	{"decade short", tue, "since the '90s", []want{dm("the '90s", "199X", "AFTER", "1990-01-01", "1999-12-31")}},
 	{"early decade", tue, "the early 1990s", []want{dm("the early 1990s", "199X", "START", "1990-01-01", "1993-12-31")}},
-	{"tuesday night", tue, "Drones struck Kyiv on Tuesday night.", []want{tm("Tuesday night", "2025-05-13TNI", "2025-05-13")}},
+	{"tuesday night", tue, "Drones struck Kyiv on Monday night.", []want{tm("Monday night", "2025-05-19TNI", "2025-05-19")}},
 	{"last night", tue, "last night", []want{tm("last night", "2025-05-19TNI", "2025-05-19")}},
 	{"tonight", tue, "The vote is tonight.", []want{tm("tonight", "2025-05-20TNI", "2025-05-20")}},
 	{"this morning", tue, "this morning", []want{tm("this morning", "2025-05-20TMO", "2025-05-20")}},
-	{"clock with day", tue, "He spoke at 9 a.m. Tuesday.", []want{tm("9 a.m. Tuesday", "2025-05-13T09:00", "2025-05-13")}},
+	{"clock with day", tue, "He spoke at 9 a.m. Sunday.", []want{tm("9 a.m. Sunday", "2025-05-18T09:00", "2025-05-18")}},
 	{"day with clock", tue, "The vote is on May 22 at 3:30 p.m.", []want{tm("May 22 at 3:30 p.m.", "2025-05-22T15:30", "2025-05-22")}},
-	{"clock alone", tue, "The vote is at 9 a.m.", []want{{text: "9 a.m.", typ: TypeTime, value: "XXXX-XX-XXT09:00"}}},
+	// A time with no day is the reference day's in the value, but Date stays
+	// zero: the day is a guess.
+	{"clock alone", tue, "The vote is at 9 a.m.", []want{{text: "9 a.m.", typ: TypeTime, value: "2025-05-20T09:00"}}},
 	{"now", tue, "Talks are now under way.", []want{ref("now", "PRESENT_REF")}},
 	{"currently", tue, "It is currently unclear.", []want{ref("currently", "PRESENT_REF")}},
 	{"recently", tue, "He recently said", []want{ref("recently", "PAST_REF")}},
-	{"former", tue, "the former president", []want{ref("former", "PAST_REF")}},
-	{"coming days", tue, "in the coming days", []want{ref("the coming days", "FUTURE_REF")}},
-	{"fiscal", tue, "in fiscal 2025 and FY2024", []want{ref("fiscal 2025", "FY2025"), ref("FY2024", "FY2024")}},
+	{"former is a role", tue, "the former president", nil},
+	{"previously is sequence", tue, "as previously announced", nil},
+	{"coming days", tue, "in the coming days", []want{dur("the coming days", "PXD", "")}},
+	{"fiscal", tue, "in fiscal 2025 and FY2024", []want{ref("fiscal 2025", "2025"), ref("FY2024", "2024")}},
 	{"weekend past", tue, "Russia attacked over the weekend.", []want{d("the weekend", "2025-W20-WE", "2025-05-17", "2025-05-18")}},
 	{"approx date", tue, "around May 10", []want{dm("around May 10", "2025-05-10", "APPROX", "2025-05-10", "2025-05-10")}},
-	{"since year", tue, "since 2014", []want{dm("since 2014", "2014", "AFTER", "2014-01-01", "2014-12-31")}},
-	{"before date", tue, "before May 1", []want{dm("before May 1", "2025-05-01", "BEFORE", "2025-05-01", "2025-05-01")}},
+	{"since year", tue, "since 2014", []want{dm("2014", "2014", "AFTER", "2014-01-01", "2014-12-31")}},
+	{"before date", tue, "before May 1", []want{dm("May 1", "2025-05-01", "BEFORE", "2025-05-01", "2025-05-01")}},
 	{"in year", tue, "in 2024 the economy shrank", []want{d("2024", "2024", "2024-01-01", "2024-12-31")}},
 	{"year attributive", tue, "the 2024 election", []want{d("2024", "2024", "2024-01-01", "2024-12-31")}},
 
 	// Things that are not dates.
-	{"modal may", tue, "Talks may resume soon.", []want{ref("soon", "FUTURE_REF")}},
+	{"modal may", tue, "Talks may resume soon.", nil},
 	{"modal may sentence start", tue, "May God help us.", nil},
 	{"may as a name", tue, "Theresa May said the deal was dead.", nil},
 	{"verb march", tue, "Protesters march on the capital.", nil},
 	{"verb marched", tue, "Protesters marched on the capital.", nil},
+	// Earnings news: quarters and the year-ago comparison.
+	{"quarter adjective", "2025-10-27", "Third-quarter profit rose 8%.", []want{d("Third-quarter", "2025-Q3", "2025-07-01", "2025-09-30")}},
+	{"quarter without the", "2025-10-27", "Sales fell in fourth quarter trading.", []want{d("fourth quarter", "2025-Q4", "2025-10-01", "2025-12-31")}},
+	{"the latest quarter", "2025-10-27", "Net income in the latest quarter rose.", []want{d("the latest quarter", "2025-Q3", "2025-07-01", "2025-09-30")}},
+	{"the current quarter", "2025-10-27", "It expects a loss in the current quarter.", []want{d("the current quarter", "2025-Q4", "2025-10-01", "2025-12-31")}},
+	{"year earlier in quarter talk", "2025-10-27", "Third-quarter revenue was $5 million, up from $4 million a year earlier.",
+		[]want{d("Third-quarter", "2025-Q3", "2025-07-01", "2025-09-30"), d("a year earlier", "2024-Q3", "2024-07-01", "2024-09-30")}},
+	{"year earlier elsewhere", tue, "Wages were 3% higher than a year earlier.", []want{d("a year earlier", "2024", "2024-01-01", "2024-12-31")}},
+	{"year-earlier quarter", "2025-10-27", "compared with the year-earlier quarter", []want{d("the year-earlier quarter", "2024-Q3", "2024-07-01", "2024-09-30")}},
+	{"year possessive quarter", "2025-10-27", "this year's third quarter", []want{d("this year's third quarter", "2025-Q3", "2025-07-01", "2025-09-30")}},
+	{"year then quarter", "2025-10-27", "in the 2024 third quarter", []want{d("the 2024 third quarter", "2024-Q3", "2024-07-01", "2024-09-30")}},
+	{"fiscal year ended", tue, "for the fiscal year ended March 31", []want{dur("the fiscal year", "P1Y", ""), d("March 31", "2025-03-31", "2025-03-31", "2025-03-31")}},
+	{"the full year", tue, "for the full year", []want{d("the full year", "2025", "2025-01-01", "2025-12-31")}},
+	// Deadlines are read without the clause's tense: the nearest date.
+	{"payable in past clause", "2025-10-27", "Directors declared a dividend payable Dec. 7.", []want{d("Dec. 7", "2025-12-07", "2025-12-07", "2025-12-07")}},
+	{"deadline noun", "2025-01-06", "Officials gave no reason for the Jan. 14 deadline.", []want{d("Jan. 14", "2025-01-14", "2025-01-14", "2025-01-14")}},
+	{"extended to", "2025-10-30", "The company extended its offer to Nov. 6.", []want{d("Nov. 6", "2025-11-06", "2025-11-06", "2025-11-06")}},
+	{"near future day in past clause", "2025-10-27", "The board approved a split, effective in the new year, and said the record date was Nov. 22.", []want{d("Nov. 22", "2025-11-22", "2025-11-22", "2025-11-22")}},
+	{"month follows past tense", tue, "Talks resumed in June.", []want{d("June", "2024-06", "2024-06-01", "2024-06-30")}},
+	{"month no cue leans past", "2025-10-30", "from $29.75 in March", []want{d("March", "2025-03", "2025-03-01", "2025-03-31")}},
+	// Years written as words, holidays, year-end.
+	{"spelled year", tue, "It began in nineteen ninety-six.", []want{d("nineteen ninety-six", "1996", "1996-01-01", "1996-12-31")}},
+	{"spelled month year", tue, "January nineteen ninety-seven", []want{d("January nineteen ninety-seven", "1997-01", "1997-01-01", "1997-01-31")}},
+	{"year two thousand", tue, "in the year two thousand", []want{d("the year two thousand", "2000", "2000-01-01", "2000-12-31")}},
+	{"thanksgiving", "1999-11-20", "They will gather on Thanksgiving Day.", []want{d("Thanksgiving Day", "1999-11-25", "1999-11-25", "1999-11-25")}},
+	{"christmas eve past", "2025-01-10", "The strike came on Christmas Eve.", []want{d("Christmas Eve", "2024-12-24", "2024-12-24", "2024-12-24")}},
+	{"new year no cue", "2025-12-20", "New Year's Day parade", []want{d("New Year's Day", "2026-01-01", "2026-01-01", "2026-01-01")}},
+	{"labor party", tue, "the Labor Party and Independence Square", nil},
+	{"year-end", "2025-10-20", "to close the deal by year-end", []want{d("year-end", "2025-12-31", "2025-12-31", "2025-12-31")}},
+	// Years as modifiers and counts.
+	{"year modifier", tue, "the 1996 Olympic bombing and its 1990 invasion", []want{d("1996", "1996", "1996-01-01", "1996-12-31"), d("1990", "1990", "1990-01-01", "1990-12-31")}},
+	{"year before plural is a count", tue, "Officials sent 2000 troops.", nil},
+	// Durations.
+	{"fraction half", tue, "after 5 1/2 hours", []want{dur("5 1/2 hours", "PT5H30M", "")}},
+	{"and a half years", tue, "for two and a half years", []want{dur("two and a half years", "P2Y6M", "")}},
+	{"two day rally", tue, "a two day rally", []want{dur("two day", "P2D", "")}},
+	{"within weeks", tue, "troops could arrive within weeks", []want{dur("weeks", "PXW", "")}},
+	{"age is not a time", tue, "a 6-year-old boy and a man 52 years old", nil},
+	{"annual is not a set", tue, "the annual meeting and quarterly dividends", nil},
+	{"weekday with date and colon", "1998-10-25", "said in an editorial on Monday, Oct. 26: The", []want{d("Monday, Oct. 26", "1998-10-26", "1998-10-26", "1998-10-26")}},
 	{"march capitalised no cue", tue, "March on Washington", nil},
 	{"second round", tue, "a second round of talks", nil},
 	{"anniversary", tue, "the 80th anniversary", nil},
@@ -351,6 +399,43 @@ func dump(es []Expression) string {
 }
 
 // The event dates must agree with the briefing helpers they mirror.
+// A range keeps its two ends as Parts, each with its own span and value, so
+// TimeML output can mark them as two expressions.
+func TestRangeParts(t *testing.T) {
+	ref := time.Date(2025, 5, 20, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		text       string
+		p1, p2     string // texts
+		v1, v2     string // values
+		whole, val string
+	}{
+		{"a truce from May 8 through May 10 was declared", "May 8", "May 10", "2025-05-08", "2025-05-10", "from May 8 through May 10", "2025-05-08"},
+		{"talks between March and May", "March", "May", "2025-03", "2025-05", "between March and May", "2025-03"},
+		{"the 8-10 May truce", "8", "10 May", "2025-05-08", "2025-05-10", "8-10 May", "2025-05-08"},
+	} {
+		got := New().Find(tc.text, ref)
+		if len(got) != 1 {
+			t.Fatalf("Find(%q) = %d expressions, want 1", tc.text, len(got))
+		}
+		e := got[0]
+		if e.Text != tc.whole || e.Value != tc.val || !e.Date.Range {
+			t.Errorf("Find(%q) = %q %s range=%v, want %q %s range", tc.text, e.Text, e.Value, e.Date.Range, tc.whole, tc.val)
+		}
+		if len(e.Parts) != 2 {
+			t.Fatalf("Find(%q): %d parts, want 2", tc.text, len(e.Parts))
+		}
+		for i, w := range [][2]string{{tc.p1, tc.v1}, {tc.p2, tc.v2}} {
+			p := e.Parts[i]
+			if p.Text != w[0] || p.Value != w[1] || tc.text[p.Start:p.End] != p.Text {
+				t.Errorf("Find(%q) part %d = %q %s [%d:%d], want %q %s", tc.text, i, p.Text, p.Value, p.Start, p.End, w[0], w[1])
+			}
+		}
+	}
+	if got := New().Find("on May 8", ref); len(got) != 1 || got[0].Parts != nil {
+		t.Errorf("a single date has Parts: %+v", got)
+	}
+}
+
 func TestDatesMatchBriefingHelpers(t *testing.T) {
 	for _, mod := range []briefing.Mod{"", briefing.ModStart, briefing.ModMid, briefing.ModEnd} {
 		for _, y := range []int{2023, 2024, 2025} {
