@@ -36,15 +36,19 @@
 //
 // Resolution rules:
 //
-//   - month, day, season, quarter without a year: past tense picks the latest
-//     one that starts on or before the reference day; future tense the
-//     earliest one that ends on or after it; no cue picks the one containing
-//     the reference day, else the nearest one (a tie goes to the past).
+//   - month, day, season, quarter without a year: the nearest candidate
+//     year, where a candidate on the other side of the reference day than
+//     the clause's tense counts as four times as far for a day and is ruled
+//     out for a month, season or quarter; with no cue a future candidate
+//     counts as twice as far (news reports more than it announces). After a
+//     deadline word (by, until, payable, effective, extended to) or before
+//     "deadline" the tense is ignored.
 //   - "last X"/"next X" (month, season, weekday) is strictly before/after the
 //     reference period; "this X" is the one in the reference year (week, for a
 //     weekday).
-//   - weekday: past tense is the latest such day strictly before the reference
-//     day; future tense the earliest strictly after; with no tense cue it is
+//   - weekday: the reference day's own weekday is the reference day ("said
+//     Friday" in Friday's paper); otherwise past tense is the latest such day
+//     strictly before the reference day; future tense the earliest strictly after; with no tense cue it is
 //     the latest on or before the reference day (news mostly reports the past,
 //     and "Tuesday's talks" in a Tuesday article is that day). Next to
 //     "today" or "tonight" it may be the reference day itself.
