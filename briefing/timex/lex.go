@@ -201,7 +201,7 @@ func init() {
 		"thought", "knew", "found", "paid", "kept", "stood", "sat", "flew", "drove", "chose", "shot", "caught",
 		"sought", "taught", "bought", "fled", "meant", "felt", "heard", "spent", "built", "withdrew", "drew",
 		"grew", "threw", "hung", "swore", "tore", "woke", "wore", "sank", "shook", "stole", "swept", "underwent",
-		"ago", "yesterday", "last", "earlier", "previously", "former", "formerly", "recently", "lately", "won"} {
+		"ago", "yesterday", "last", "earlier", "since", "previously", "former", "formerly", "recently", "lately", "won"} {
 		add(w, entry{tense: -1})
 	}
 	for _, w := range []string{"said", "told", "added", "noted", "stated", "reported", "announced", "wrote",
@@ -229,13 +229,14 @@ func init() {
 		"today", "tomorrow", "tonight", "early", "late", "mid", "end", "beginning", "start", "middle", "earlier",
 		"later", "every", "each", "daily", "weekly", "monthly", "yearly", "annually", "annual", "hourly", "nightly",
 		"quarterly", "biweekly", "fortnightly", "once", "twice", "thrice", "now", "currently", "nowadays",
-		"presently", "current", "christmas", "thanksgiving", "new", "independence", "labor", "memorial", "these", "recently", "formerly", "previously", "former", "lately", "recent", "soon", "noon", "midday", "election",
+		"presently", "future", "that", "as", "current", "christmas", "thanksgiving", "new", "independence", "labor", "memorial", "these", "recently", "formerly", "previously", "former", "lately", "recent", "soon", "noon", "midday", "election",
 		"midnight", "q", "h", "fy", "fiscal", "half", "couple", "dozens", "hundreds", "thousands"} {
 		add(w, entry{flags: fStart})
 	}
 	// Other words the rules test for.
 	for _, w := range []string{"of", "to", "and", "through", "thru", "until", "till", "than", "least", "most",
-		"ago", "times", "per", "other", "quarter", "comparable", "corresponding", "period", "within", "eve", "deadline", "extend", "extends", "extending", "thousand", "full", "ended", "ending", "payable", "effective", "expire", "expires", "expiring", "record", "latest", "current", "most", "half", "weekend", "weekends", "present", "future", "near",
+		"ago", "times", "per", "other", "quarter", "comparable", "corresponding", "period", "quarters", "same", "following", "term", "short", "long", "run", "possible", "date", "twenties",
+		"thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties", "high", "million", "billion", "trillion", "thousand", "percent", "cents", "dollars", "within", "eve", "deadline", "extend", "extends", "extending", "thousand", "full", "ended", "ending", "payable", "effective", "expire", "expires", "expiring", "record", "latest", "current", "most", "half", "weekend", "weekends", "present", "future", "near",
 		"days", "on", "in", "for", "during", "by", "throughout", "that", "long", "old", "now", "s", "t", "o"} {
 		add(w, entry{})
 	}

@@ -13,6 +13,9 @@ type result struct {
 	start int // first token of the span when later than where matching began ("since 1990" spans "1990"), else 0
 	end   int
 	parts [2]part // the two ends of a range
+	// anchor marks a date the text names absolutely (a year, a month of a
+	// year, a day of a month), which later anaphora may refer to.
+	anchor bool
 	typ   Type
 	value string
 	mod   string
@@ -34,6 +37,10 @@ type matcher struct {
 	ref        briefing.Day
 	ry, rm, rd int
 	depth      int // nesting of modifier rules, bounded so matching stays linear
+	// last is the most recent date the text named on its own (not relative
+	// to the reference day): "that year" and "the following month" refer to
+	// it. Zero until the text names one.
+	last briefing.EventDate
 }
 
 func newMatcher(text string, toks []token, ref time.Time) matcher {
@@ -72,6 +79,9 @@ func (m *matcher) run() []Expression {
 			}
 		}
 		out = append(out, x)
+		if r.anchor && !r.date.IsZero() && !r.date.Range {
+			m.last = r.date
+		}
 		i = r.end
 	}
 	return out
@@ -99,6 +109,7 @@ func (m *matcher) best(i int) (result, bool) {
 		}
 	}
 	m.depth = 0
+	consider(m.anaphor(i))
 	consider(m.refExpr(i))
 	consider(m.setExpr(i))
 	consider(m.dateExpr(i))
@@ -373,6 +384,10 @@ func (m *matcher) monthFirst(i int, relaxed bool) (point, int, bool) {
 	k := i + 1
 	if e.has(fAbbr) && m.punct(k, '.') && m.adj(k) {
 		k++
+	} else if e.has(fAbbr) {
+		if n := m.tk(k); n != nil && n.kind == tkWord && n.up {
+			return point{}, 0, false // "Jan Kavan": a first name
+		}
 	}
 	if d := m.dayNum(k); d > 0 {
 		p := point{kind: pDay, m: mo, d: d}
@@ -754,6 +769,11 @@ func (m *matcher) thePoint(i int) (point, int, bool) {
 		return point{kind: pYear, y: m.ry}, k + 1, true
 	case "quarter", "latest", "current", "recent", "most":
 		return m.reportQuarter(k)
+	case "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties":
+		// "the nineties": the decade of the last century
+		n := map[string]int{"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+			"seventies": 70, "eighties": 80, "nineties": 90}[m.key(k)]
+		return point{kind: pDecade, y: 1900 + n}, k + 1, true
 	case "full", "fiscal":
 		// "the full year", "the fiscal year": the current one, unless it is
 		// named by its end ("the fiscal year ended June 30" is a length).
@@ -835,6 +855,13 @@ func (m *matcher) reportQuarter(k int) (point, int, bool) {
 	case "latest", "recent":
 		k++
 		period = m.is(k, "period") // "the latest period" of a report
+		if m.is(k, "fiscal") {
+			k++
+		}
+		if m.is(k, "year") && !m.punct(k+1, '-') {
+			// "the latest fiscal year": the last one that has ended
+			return point{kind: pYear, y: m.ry - 1}, k + 1, true
+		}
 	case "most":
 		if !m.is(k+1, "recent") {
 			return point{}, 0, false
@@ -874,7 +901,7 @@ func (m *matcher) quarterPhrase(n, k int) (point, int, bool) {
 	}
 	e := k + 1
 	switch {
-	case m.is(e, "of"):
+	case m.is(e, "of") && (m.yearNum(e+1) > 0 || m.is(e+1, "the") || m.is(e+1, "this") || m.is(e+1, "last") || m.is(e+1, "next")):
 		if y := m.yearNum(e + 1); y > 0 {
 			p.y, e = y, e+2
 		} else if sh, ok := m.yearShift(e + 1); ok {
@@ -884,6 +911,8 @@ func (m *matcher) quarterPhrase(n, k int) (point, int, bool) {
 		} else {
 			return point{}, 0, false
 		}
+	case m.is(e, "of"):
+		// "a loss for the third quarter of $226 million": the year is inferred
 	case n < 0:
 		if half {
 			return point{}, 0, false
@@ -941,6 +970,10 @@ func (m *matcher) shiftPoint(i int) (point, int, bool) {
 		sh, code = 1, shNext
 	}
 	k := i + 1
+	if code == shThis && m.is(k, "past") {
+		// "this past spring", "this past weekend": the last one
+		sh, code, k = -1, shLast, k+1
+	}
 	t := m.tk(k)
 	e := m.lexAt(k)
 	if e == nil {
@@ -1371,8 +1404,11 @@ func (m *matcher) single(start, end int, p point) (result, bool) {
 	if p.kind == pWeekday && m.deadline(start-1) {
 		tense = 1 // "until Tuesday", "by Friday": a deadline is ahead
 	}
+	rel := p.rel
+	kind := p.kind
 	r, ok := m.resolve(&p, tense)
 	r.end = end
+	r.anchor = !rel && (kind == pDay || kind == pMonth || kind == pYear || kind == pWeekday)
 	return r, ok
 }
 
@@ -1439,6 +1475,9 @@ func (m *matcher) clock(i int) (hh, mi, end int, ok bool) {
 	if t.kind == tkWord {
 		switch m.key(i) {
 		case "noon", "midday":
+			if m.is(i-1, "high") {
+				return // "high noon" is a moment of drama, not a time
+			}
 			return 12, 0, i + 1, true
 		case "midnight":
 			return 0, 0, i + 1, true
@@ -1664,7 +1703,7 @@ func (m *matcher) pickYear(p *point, tense int) (int, bool) {
 			if lo > ref {
 				dist = int(lo - ref)
 				switch {
-				case tense < 0 && p.kind == pDay:
+				case tense < 0 && (p.kind == pDay || p.kind == pQuarter):
 					dist *= tenseWeight
 				case tense < 0:
 					dist *= 1000
@@ -1674,7 +1713,7 @@ func (m *matcher) pickYear(p *point, tense int) (int, bool) {
 			} else if hi < ref {
 				dist = int(ref - hi)
 				switch {
-				case tense > 0 && p.kind == pDay:
+				case tense > 0 && (p.kind == pDay || p.kind == pQuarter):
 					dist *= tenseWeight
 				case tense > 0:
 					dist *= 1000

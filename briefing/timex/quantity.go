@@ -272,6 +272,9 @@ func (m *matcher) quantity(i int) (result, bool) {
 		}
 	}
 	k = c.end
+	if !implicit && m.is(k, "more") && m.lexAt(k+1) != nil && m.lexAt(k+1).unit != uNone {
+		k++ // "two more weeks", "20 more years"
+	}
 	hyphen := false
 	if !implicit && m.punct(k, '-') && m.adj(k) && m.adj(k+1) {
 		hyphen, k = true, k+1
@@ -282,6 +285,10 @@ func (m *matcher) quantity(i int) (result, bool) {
 		return result{}, false
 	}
 	plural := ue.has(fPlural)
+	if c.art && !plural && m.rate(i) && !m.is(k+1, "ago") && !m.is(k+1, "earlier") && !m.is(k+1, "later") &&
+		!m.is(k+1, "before") && !m.is(k+1, "after") && !m.is(k+1, "from") && !m.punct(k+1, '-') {
+		return result{}, false // "$2 million a year", "four flights a week": a rate, not a time
+	}
 	switch {
 	case c.art && plural, hyphen && plural:
 		return result{}, false
@@ -324,6 +331,25 @@ func (m *matcher) quantity(i int) (result, bool) {
 		}
 	}
 	return result{end: end, typ: TypeDuration, value: v, mod: qm}, true
+}
+
+// rate reports whether the article at token i follows an amount, so that
+// "a year" is per year: "$500 million a year", "700 seats a week".
+func (m *matcher) rate(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		t := m.tk(k)
+		if t.kind == tkNum {
+			return true
+		}
+		switch m.key(k) {
+		case "hundred", "thousand", "million", "billion", "trillion", "percent", "cents", "dollars", "times":
+			return true
+		}
+		if t.kind != tkWord {
+			return false
+		}
+	}
+	return false
 }
 
 // quantityDate: a quantity that places a date: "two days ago", "three weeks
@@ -391,7 +417,7 @@ func (m *matcher) quantityDate(start, end int, c count, u unit, qm string) (resu
 // rest of its sentence speaks of a quarter ("third-quarter profit", "the
 // quarter").
 func (m *matcher) quarterTalk(i, j int) bool {
-	for k := i - 1; k >= 0 && i-k <= 200; k-- {
+	for k := i - 1; k >= 0 && i-k <= 100; k-- {
 		if m.is(k, "quarter") {
 			return true
 		}
@@ -563,6 +589,14 @@ func (m *matcher) refExpr(i int) (result, bool) {
 		if m.is(i+1, "present") {
 			return ref(presentRef, i+2)
 		}
+	case "as":
+		if m.is(i+1, "soon") && m.is(i+2, "as") && m.is(i+3, "possible") {
+			return ref(futureRef, i+4)
+		}
+	case "a":
+		if m.is(i+1, "later") && m.is(i+2, "date") {
+			return ref(futureRef, i+3)
+		}
 	case "these":
 		if m.is(i+1, "days") {
 			return ref(presentRef, i+2)
@@ -575,7 +609,14 @@ func (m *matcher) refExpr(i int) (result, bool) {
 		if pluralUnit(i + 1) {
 			return ref(pastRef, i+2)
 		}
+	case "future":
+		if m.is(i+1, "quarters") { // "in future quarters"
+			return ref(futureRef, i+2)
+		}
 	case "coming":
+		if m.is(i+1, "quarters") {
+			return ref(futureRef, i+2)
+		}
 		if pluralUnit(i + 1) {
 			return result{end: i + 2, typ: TypeDuration, value: durValue("X", m.lexAt(i+1).unit)}, true
 		}
@@ -594,11 +635,14 @@ func (m *matcher) refExpr(i int) (result, bool) {
 				return ref(pastRef, i+2)
 			}
 		case "future":
-			if m.is(i-1, "in") {
-				return ref(futureRef, i+2)
+			// "in the future", "into the future", "worried about the future"
+			return ref(futureRef, i+2)
+		case "short", "long":
+			if m.is(i+2, "term") || m.is(i+2, "run") {
+				return ref(futureRef, i+3)
 			}
 		case "near":
-			if m.is(i+2, "future") {
+			if m.is(i+2, "future") || m.is(i+2, "term") {
 				return ref(futureRef, i+3)
 			}
 		case "coming", "next":
@@ -822,4 +866,57 @@ func (m *matcher) yearEnd(i int) (result, bool) {
 	p := point{kind: pDay, m: 12, d: 31}
 	r, ok := m.single(i, k, p)
 	return r, ok
+}
+
+// anaphor: dates relative to the last one the text named, as a narrative
+// tells them: "that year", "later that year", "the following month", "that
+// same day", "earlier that day", "the next morning". With no earlier date in
+// the text there is nothing to refer to and nothing is found.
+func (m *matcher) anaphor(i int) (result, bool) {
+	if m.last.IsZero() {
+		return result{}, false
+	}
+	k := i
+	switch m.key(k) {
+	case "earlier", "later":
+		k++
+	}
+	shift, pod := 0, ""
+	switch {
+	case m.is(k, "that"):
+		k++
+		if m.is(k, "same") {
+			k++
+		}
+	case m.is(k, "the") && (m.is(k+1, "following") || m.is(k+1, "next")) && k == i:
+		shift, k = 1, k+2
+	default:
+		return result{}, false
+	}
+	e := m.lexAt(k)
+	if e == nil {
+		return result{}, false
+	}
+	var ed briefing.EventDate
+	y, mo, d := civil(m.last.Lo)
+	switch {
+	case e.key == "year" && m.last.Gran <= briefing.GranYear:
+		ed = yearDate(y+shift, "")
+	case e.key == "month" && m.last.Gran <= briefing.GranMonth:
+		ny, nm := addMonths(y, mo, shift)
+		ed = monthDate(ny, nm, "")
+	case (e.key == "day" || e.pod != "") && m.last.Gran == briefing.GranDay:
+		if shift == 0 && e.pod != "" {
+			return result{}, false // "that morning" without a day change is rare and vague
+		}
+		ed = dayDate(mkDay(y, mo, d)+briefing.Day(shift), "")
+		pod = e.pod
+	default:
+		return result{}, false
+	}
+	r := result{end: k + 1, typ: TypeDate, value: ed.Value, date: ed}
+	if pod != "" && e.key != "day" {
+		r.typ, r.value = TypeTime, ed.Value+"T"+pod
+	}
+	return r, true
 }
