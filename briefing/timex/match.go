@@ -16,10 +16,10 @@ type result struct {
 	// anchor marks a date the text names absolutely (a year, a month of a
 	// year, a day of a month), which later anaphora may refer to.
 	anchor bool
-	typ   Type
-	value string
-	mod   string
-	date  briefing.EventDate
+	typ    Type
+	value  string
+	mod    string
+	date   briefing.EventDate
 }
 
 // part is one end of a range: tokens [s, e) and its value.
