@@ -2,7 +2,6 @@ package timex
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/briefing"
@@ -41,6 +40,11 @@ type matcher struct {
 	// to the reference day): "that year" and "the following month" refer to
 	// it. Zero until the text names one.
 	last briefing.EventDate
+	// cueDist is how far from the expression the tense cue found by the
+	// last tense call was, in tokens (0: none). A cue right next to a date
+	// ("was arrested on June 10") binds it; a distant one may belong to
+	// another verb.
+	cueDist int
 }
 
 func newMatcher(text string, toks []token, ref time.Time) matcher {
@@ -337,10 +341,10 @@ func (m *matcher) point(i int, relaxed bool) (point, int, bool) {
 		if m.punct(k, '-') && m.adj(k) && m.adj(k+1) {
 			k++
 		}
-		if m.is(k, "quarter") || m.is(k, "half") {
+		if m.is(k, "quarter") {
 			return m.quarterPhrase(int(e.ord), k)
 		}
-		return point{}, 0, false
+		return point{}, 0, false // not "a second-half goal"
 	}
 	if e.num > 0 && (relaxed || m.strongCue(i-1)) {
 		if y, end := m.spelledYear(i); y > 0 { // "in nineteen ninety-six"
@@ -352,6 +356,9 @@ func (m *matcher) point(i int, relaxed bool) (point, int, bool) {
 		if m.is(i+1, "year") {
 			if y, end := m.spelledYear(i + 2); y > 0 { // "the year two thousand"
 				return point{kind: pYear, y: y}, end, true
+			}
+			if y := m.yearNum(i + 2); y > 0 { // "the year 1995"
+				return point{kind: pYear, y: y}, i + 3, true
 			}
 		}
 		return m.thePoint(i)
@@ -610,6 +617,11 @@ func (m *matcher) yearCue(i, y int) bool {
 	if (m.is(i-1, "and") || m.is(i-1, "or") || m.is(i-1, "to")) && m.tk(i-2) != nil && m.tk(i-2).kind == tkNum && m.yearNum(i-2) == 0 {
 		return false // "5, 12 and 2000": a list of counts
 	}
+	for _, w := range [...]string{"than", "least", "some", "over", "nearly", "almost", "approximately", "roughly", "flight", "number", "no"} {
+		if m.is(i-1, w) {
+			return false // "at least 2000", "Flight 2001": counts and names
+		}
+	}
 	n := m.tk(i + 1)
 	switch {
 	case n == nil:
@@ -617,14 +629,23 @@ func (m *matcher) yearCue(i, y int) bool {
 	case n.kind == tkPunct:
 		return n.ch != '%' && n.ch != '-' && n.ch != '/' && n.ch != ':'
 	case n.kind == tkWord:
-		if m.is(i+1, "and") || m.is(i+1, "or") {
-			return true
-		}
 		if n.lex != nil && (n.lex.unit != uNone || n.lex.month > 0) {
 			return false
 		}
-		w := m.text[n.s:n.e]
-		return n.up || (w[len(w)-1]|0x20) != 's' || strings.HasSuffix(w, "ss")
+		if m.is(i+1, "and") || m.is(i+1, "or") {
+			return true
+		}
+		// "the 2024 election", "2024 was the hottest year", "its 1990
+		// invasion", "the Kremlin's 2025 plan", "1990 BellSouth earnings"
+		if m.is(i-1, "the") || m.sentenceStart(i) || n.up {
+			return true
+		}
+		for _, w := range [...]string{"a", "an", "its", "his", "her", "their", "our", "my", "your", "whose", "this", "that"} {
+			if m.is(i-1, w) {
+				return true
+			}
+		}
+		return m.is(i-1, "s") && m.punct(i-2, '\'')
 	}
 	return false
 }
@@ -648,6 +669,9 @@ func (m *matcher) spelledYear(i int) (int, int) {
 		}
 		if o := m.lexAt(k); o != nil && o.num >= 1 && o.num <= 19 && !o.has(fArticle) {
 			return 2000 + int(o.num), k + 1
+		}
+		if n := m.tk(i + 2); n != nil && n.kind == tkWord && !m.is(i+2, "and") && !m.is(i-1, "year") {
+			return 0, i // "two thousand people" is a count; "the year two thousand has" is not
 		}
 		return 2000, i + 2
 	case "nineteen", "eighteen", "twenty":
@@ -763,7 +787,10 @@ func (m *matcher) thePoint(i int) (point, int, bool) {
 		return point{kind: pWeekend}, k + 1, true
 	case "year":
 		// "the year" in news is the current one: "profit for the year".
-		if m.punct(k+1, '-') || m.is(k+1, "before") || m.is(k+1, "after") {
+		// Not "the year 1995" (the number is the date), "Person of the
+		// Year", "the year since the invasion", "the year-ago quarter".
+		if m.punct(k+1, '-') || m.is(k+1, "before") || m.is(k+1, "after") || m.is(k+1, "since") ||
+			m.yearNum(k+1) > 0 || m.tk(k).up {
 			return point{}, 0, false
 		}
 		return point{kind: pYear, y: m.ry}, k + 1, true
@@ -1402,7 +1429,13 @@ func (m *matcher) single(start, end int, p point) (result, bool) {
 		tense = m.tense(start, end)
 	}
 	if p.kind == pWeekday && m.deadline(start-1) {
-		tense = 1 // "until Tuesday", "by Friday": a deadline is ahead
+		// "until Tuesday", "by Friday": a deadline is ahead, unless the
+		// clause is told in the past ("fighting continued until Monday")
+		if c, _ := m.clauseTense(start, end); c >= 0 || m.rescheduled(start-1) {
+			tense = 1
+		} else {
+			tense = -1
+		}
 	}
 	rel := p.rel
 	kind := p.kind
@@ -1637,6 +1670,10 @@ func bounds(p *point, y int) (lo, hi briefing.Day, ok bool) {
 // tense's side.
 const tenseWeight = 4
 
+// nearCue is the distance in tokens within which a tense cue binds a day or
+// quarter to its side of the reference day outright.
+const nearCue = 2
+
 // pickYear chooses the year of a point written without one; see the
 // package documentation for the rules.
 func (m *matcher) pickYear(p *point, tense int) (int, bool) {
@@ -1703,7 +1740,7 @@ func (m *matcher) pickYear(p *point, tense int) (int, bool) {
 			if lo > ref {
 				dist = int(lo - ref)
 				switch {
-				case tense < 0 && (p.kind == pDay || p.kind == pQuarter):
+				case tense < 0 && (p.kind == pDay || p.kind == pQuarter) && m.cueDist > nearCue:
 					dist *= tenseWeight
 				case tense < 0:
 					dist *= 1000
@@ -1713,7 +1750,7 @@ func (m *matcher) pickYear(p *point, tense int) (int, bool) {
 			} else if hi < ref {
 				dist = int(ref - hi)
 				switch {
-				case tense > 0 && (p.kind == pDay || p.kind == pQuarter):
+				case tense > 0 && (p.kind == pDay || p.kind == pQuarter) && m.cueDist > nearCue:
 					dist *= tenseWeight
 				case tense > 0:
 					dist *= 1000

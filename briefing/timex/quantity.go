@@ -336,9 +336,15 @@ func (m *matcher) quantity(i int) (result, bool) {
 // rate reports whether the article at token i follows an amount, so that
 // "a year" is per year: "$500 million a year", "700 seats a week".
 func (m *matcher) rate(i int) bool {
+	if m.is(i-1, "for") || m.is(i-1, "in") || m.is(i-1, "within") {
+		return false // "jailed in 2019 for a year"
+	}
 	for k := i - 1; k >= 0 && k >= i-2; k-- {
 		t := m.tk(k)
 		if t.kind == tkNum {
+			return m.yearNum(k) == 0
+		}
+		if t.lex != nil && t.lex.num > 1 && !t.lex.has(fArticle) { // "four flights a week"
 			return true
 		}
 		switch m.key(k) {
@@ -417,7 +423,13 @@ func (m *matcher) quantityDate(start, end int, c count, u unit, qm string) (resu
 // rest of its sentence speaks of a quarter ("third-quarter profit", "the
 // quarter").
 func (m *matcher) quarterTalk(i, j int) bool {
+	ends := 0
 	for k := i - 1; k >= 0 && i-k <= 100; k-- {
+		if m.boundary(k) {
+			if ends++; ends > 2 {
+				break // this sentence and the two before it
+			}
+		}
 		if m.is(k, "quarter") {
 			return true
 		}
@@ -708,7 +720,8 @@ func (m *matcher) yearQuarter(i int) (result, bool) {
 	y, explicit := 0, false
 	switch {
 	case m.is(k, "year") && m.punct(k+1, '-') && m.adj(k+1) && m.adj(k+2) && (m.is(k+2, "earlier") || m.is(k+2, "ago")):
-		y, k = m.ry-1, k+3
+		ry, _, _ := civil(m.ref - 45) // the year of the quarter being reported
+		y, k = ry-1, k+3
 	case m.yearNum(k) > 0 && m.is(i, "the") && k == i+1:
 		y, explicit, k = m.yearNum(k), true, k+1
 	case (m.is(k, "this") || m.is(k, "last") || m.is(k, "next")) && m.is(k+1, "year") &&
@@ -739,7 +752,7 @@ func (m *matcher) yearQuarter(i int) (result, bool) {
 	case q == 0 && !explicit && m.quarterTalk(i, k):
 		// a bare "year-earlier" in a sentence about a quarter
 	case q == 0 && !explicit:
-		ed := yearDate(y, "")
+		ed := yearDate(m.ry-1, "")
 		return result{end: k, typ: TypeDate, value: ed.Value, date: ed}, true
 	default:
 		return result{}, false
@@ -888,14 +901,25 @@ func (m *matcher) anaphor(i int) (result, bool) {
 		if m.is(k, "same") {
 			k++
 		}
-	case m.is(k, "the") && (m.is(k+1, "following") || m.is(k+1, "next")) && k == i:
+	case m.is(k, "the") && m.is(k+1, "following") && k == i:
 		shift, k = 1, k+2
+	case m.is(k, "the") && m.is(k+1, "next") && k == i && (m.is(k+2, "day") || (m.lexAt(k+2) != nil && m.lexAt(k+2).pod != "")):
+		shift, k = 1, k+2 // "the next day", "the next morning"; "the next year" is a length
 	default:
 		return result{}, false
 	}
 	e := m.lexAt(k)
 	if e == nil {
 		return result{}, false
+	}
+	if n := m.tk(k + 1); n != nil && !n.sp && n.kind == tkPunct && n.ch == '-' {
+		return result{}, false // "said that year-over-year sales"
+	}
+	if n := m.tk(k + 1); n != nil && n.kind == tkWord && !n.up && n.lex == nil && m.is(i, "that") {
+		w := m.text[n.s:n.e]
+		if len(w) > 3 && w[len(w)-1] == 's' && !m.is(k+1, "was") && !m.is(k+1, "has") {
+			return result{}, false // "that day traders": a noun phrase, not a date
+		}
 	}
 	var ed briefing.EventDate
 	y, mo, d := civil(m.last.Lo)

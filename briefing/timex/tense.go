@@ -12,8 +12,17 @@ const maxTenseDist = 20
 // "resumed").
 func (m *matcher) tense(i, j int) int {
 	if m.deadline(i-1) || m.is(j, "deadline") {
+		m.cueDist = 0
 		return 0
 	}
+	c, d := m.clauseTense(i, j)
+	m.cueDist = d
+	return c
+}
+
+// clauseTense is tense without the deadline rule; it also returns how many
+// tokens away the deciding cue is (0 when there is none).
+func (m *matcher) clauseTense(i, j int) (int, int) {
 	lt, ld, lw, lwd := 0, 0, 0, 0
 	for k := i - 1; k >= 0 && i-k <= maxTenseDist; k-- {
 		if m.boundary(k) {
@@ -52,13 +61,13 @@ func (m *matcher) tense(i, j int) int {
 	}
 	switch {
 	case lt != 0 && (rt == 0 || ld <= rd):
-		return lt
+		return lt, ld
 	case rt != 0:
-		return rt
+		return rt, rd
 	case lw != 0 && (rw == 0 || lwd <= rwd):
-		return lw
+		return lw, lwd
 	}
-	return rw
+	return rw, rwd
 }
 
 // deadline reports whether word k introduces a deadline or a schedule
@@ -68,15 +77,28 @@ func (m *matcher) tense(i, j int) int {
 func (m *matcher) deadline(k int) bool {
 	switch m.key(k) {
 	case "on":
-		return m.deadline(k - 1)
-	case "by", "until", "till", "payable", "effective", "expire", "expires", "expiring", "record", "due":
+		switch m.key(k - 1) { // "payable on Dec. 7": one step back, no further
+		case "by", "until", "till", "payable", "effective", "expire", "expires", "expiring", "due":
+			return true
+		}
+	case "by", "until", "till", "payable", "effective", "expire", "expires", "expiring", "due":
 		return true
+	case "record": // "of record Nov. 22", not "set a record on Monday"
+		return m.is(k-1, "of")
 	case "to": // "extended the offer to Nov. 20", "postponed to May"
-		for j := k - 1; j >= 0 && j >= k-6 && !m.boundary(j); j-- {
-			switch m.key(j) {
-			case "extend", "extended", "extends", "extending", "postponed", "delayed", "moved", "pushed":
-				return true
-			}
+		return m.rescheduled(k)
+	}
+	return false
+}
+
+// rescheduled reports whether a verb that moves a date ("extended",
+// "postponed") comes shortly before word k in its clause: the date it
+// moves to is ahead even though the verb is in the past tense.
+func (m *matcher) rescheduled(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-6 && !m.boundary(j); j-- {
+		switch m.key(j) {
+		case "extend", "extended", "extends", "extending", "postponed", "delayed", "moved", "pushed":
+			return true
 		}
 	}
 	return false

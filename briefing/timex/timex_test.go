@@ -300,7 +300,22 @@ var cases = []tcase{
 	{"payable in past clause", "2025-10-27", "Directors declared a dividend payable Dec. 7.", []want{d("Dec. 7", "2025-12-07", "2025-12-07", "2025-12-07")}},
 	{"deadline noun", "2025-01-06", "Officials gave no reason for the Jan. 14 deadline.", []want{d("Jan. 14", "2025-01-14", "2025-01-14", "2025-01-14")}},
 	{"extended to", "2025-10-30", "The company extended its offer to Nov. 6.", []want{d("Nov. 6", "2025-11-06", "2025-11-06", "2025-11-06")}},
-	{"near future day in past clause", "2025-10-27", "The board approved a split, effective in the new year, and said the record date was Nov. 22.", []want{d("Nov. 22", "2025-11-22", "2025-11-22", "2025-11-22")}},
+	{"near future day in past clause", "2025-10-27", "The board approved a stock split that holders receive Nov. 22.", []want{d("Nov. 22", "2025-11-22", "2025-11-22", "2025-11-22")}},
+	{"near past cue binds a day", tue, "He was arrested on June 10.", []want{d("June 10", "2024-06-10", "2024-06-10", "2024-06-10")}},
+	{"past deadline weekday", tue, "Fighting continued until Monday.", []want{d("Monday", "2025-05-19", "2025-05-19", "2025-05-19")}},
+	{"by weekday in the past", tue, "By Friday, rebels had taken the city.", []want{d("Friday", "2025-05-16", "2025-05-16", "2025-05-16")}},
+	{"postponed until weekday", tue, "Officials postponed the vote until Thursday.", []want{d("Thursday", "2025-05-22", "2025-05-22", "2025-05-22")}},
+	{"record is not a deadline", tue, "The index set a record on Monday.", []want{d("Monday", "2025-05-19", "2025-05-19", "2025-05-19")}},
+	{"year then verb", tue, "2024 was the hottest year on record.", []want{d("2024", "2024", "2024-01-01", "2024-12-31")}},
+	{"counts are not years", tue, "Troops killed 2000 people. At least 2000 people fled. Flight 2001 crashed. It employs 2000 staff.", nil},
+	{"the year and a number", tue, "In the year 1995 it began.", []want{d("the year 1995", "1995", "1995-01-01", "1995-12-31")}},
+	{"year as a title or since", tue, "Person of the Year. In the year since the invasion, prices rose.", nil},
+	{"two thousand people", tue, "In the square two thousand people marched.", nil},
+	{"second-half goal", tue, "He scored a second-half goal.", nil},
+	{"next year stays a length", tue, "It was founded on May 2, 2001, and will cut jobs in the next year.",
+		[]want{d("May 2, 2001", "2001-05-02", "2001-05-02", "2001-05-02"), dur("the next year", "P1Y", "")}},
+	{"that before a hyphenated word", tue, "On May 2 he said that year-over-year sales fell.", []want{d("May 2", "2025-05-02", "2025-05-02", "2025-05-02")}},
+	{"for a year after a year", tue, "He was jailed in 2019 for a year.", []want{d("2019", "2019", "2019-01-01", "2019-12-31"), dur("a year", "P1Y", "")}},
 	{"month follows past tense", tue, "Talks resumed in June.", []want{d("June", "2024-06", "2024-06-01", "2024-06-30")}},
 	{"month no cue leans past", "2025-10-30", "from $29.75 in March", []want{d("March", "2025-03", "2025-03-01", "2025-03-31")}},
 	// Years written as words, holidays, year-end.
@@ -584,6 +599,9 @@ func TestHostileInput(t *testing.T) {
 		"from Dec. 30 to",
 		"between",
 		"the",
+		strings.Repeat("on ", 300000) + "Monday",            // the deadline rule looks one word back, not down the chain
+		strings.Repeat("that year ", 20000) + "May 2, 2001", // anaphora with and without an anchor
+		strings.Repeat("a year earlier quarter. ", 5000),    // quarterTalk's look-back is bounded
 	}
 	for _, s := range inputs {
 		checkInvariants(t, s, New().Find(s, ref))

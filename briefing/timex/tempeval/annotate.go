@@ -38,8 +38,8 @@ func (d *Doc) Annotate(sys []Timex) []byte {
 		}
 		lastEnd = e
 		var b strings.Builder
-		b.WriteString(`<TIMEX3 tid="t`)
-		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(`<TIMEX3 tid="`)
+		b.WriteString(tid(i+1, d.dctID))
 		b.WriteString(`" type="`)
 		b.WriteString(escapeAttr(t.Type))
 		b.WriteString(`" value="`)
@@ -108,6 +108,16 @@ func (d *Doc) Annotate(sys []Timex) []byte {
 	writeText(&out, d.Text[pos:])
 	out.Write(dropGoldLinks(d.raw[d.textClose:], d.dctID))
 	return out.Bytes()
+}
+
+// tid names the nth system expression: t1, t2, ...; a DCT that already
+// uses such a name pushes the system ones to a prefix of their own.
+func tid(n int, dct string) string {
+	id := "t" + strconv.Itoa(n)
+	if strings.HasPrefix(dct, "t") && dct != "t0" {
+		id = "ts" + strconv.Itoa(n)
+	}
+	return id
 }
 
 // widen grows [s, e) until no element crosses its boundaries.

@@ -217,3 +217,33 @@ func TestReadErrors(t *testing.T) {
 		})
 	}
 }
+
+// TimeML that is valid but written differently from the TempEval-3 files:
+// an empty TIMEX3 anchor, single-quoted and spaced attributes, a closing tag
+// with a blank, and a DCT whose tid is t1.
+func TestReadTolerates(t *testing.T) {
+	raw := []byte("<TimeML><DCT><TIMEX3 tid='t1' type=\"DATE\" value = '2025-05-20'>May 20</TIMEX3></DCT>\n" +
+		"<TEXT>Talks <EVENT eid=\"e1\">resumed</EVENT > on <TIMEX3 tid=\"t2\"\n type='DATE' value = \"2025-05-16\">Friday</TIMEX3>" +
+		"<TIMEX3 tid=\"t3\" type=\"DURATION\" value=\"P1D\" />.</TEXT></TimeML>")
+	d, err := Read(raw)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	if got := d.DCT.Format("2006-01-02"); got != "2025-05-20" {
+		t.Errorf("DCT = %s, want 2025-05-20", got)
+	}
+	if d.Text != "Talks resumed on Friday." {
+		t.Errorf("Text = %q", d.Text)
+	}
+	if len(d.Gold) != 1 || d.Gold[0].Text != "Friday" || d.Gold[0].Value != "2025-05-16" || d.Gold[0].Type != "DATE" {
+		t.Fatalf("Gold = %+v, want the one TIMEX3 that marks text", d.Gold)
+	}
+	out := d.Annotate(d.Gold)
+	if n := strings.Count(string(out), `tid="t1"`) + strings.Count(string(out), `tid='t1'`); n != 1 {
+		t.Errorf("Annotate reused the DCT's tid t1:\n%s", out)
+	}
+	back, err := Read(out)
+	if err != nil || len(back.Gold) != 1 || back.Text != d.Text {
+		t.Fatalf("Annotate output reads back as %+v, %v", back, err)
+	}
+}

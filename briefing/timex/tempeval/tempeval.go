@@ -102,14 +102,16 @@ func (d *Doc) scan(from, to int) error {
 			if j < 0 {
 				return fmt.Errorf("%w: unterminated tag at byte %d", ErrFormat, i)
 			}
-			tag := d.raw[i+1 : i+j]
+			tag := bytes.TrimSpace(d.raw[i+1 : i+j])
 			switch {
+			case bytes.HasPrefix(tag, []byte("TIMEX3")) && bytes.HasSuffix(tag, []byte("/")):
+				// an empty TIMEX3 (an implicit anchor) marks no text: not scored
 			case bytes.HasPrefix(tag, []byte("TIMEX3")):
 				if cur != nil {
 					return fmt.Errorf("%w: nested TIMEX3 at byte %d", ErrFormat, i)
 				}
 				cur = &Timex{Start: text.Len(), Type: attr(tag, "type"), Value: attr(tag, "value"), Mod: attr(tag, "mod")}
-			case bytes.Equal(tag, []byte("/TIMEX3")):
+			case bytes.Equal(bytes.TrimSpace(tag), []byte("/TIMEX3")):
 				if cur == nil {
 					return fmt.Errorf("%w: stray </TIMEX3> at byte %d", ErrFormat, i)
 				}
@@ -124,7 +126,7 @@ func (d *Doc) scan(from, to int) error {
 					return fmt.Errorf("%w: stray <%s> at byte %d", ErrFormat, tag, i)
 				}
 				e := &d.elems[stack[len(stack)-1]]
-				if name := string(tag[1:]); !strings.HasPrefix(e.open, "<"+name+">") && !strings.HasPrefix(e.open, "<"+name+" ") {
+				if name, open := string(bytes.TrimSpace(tag[1:])), strings.Fields(strings.Trim(e.open, "<>/")); len(open) == 0 || open[0] != name {
 					return fmt.Errorf("%w: <%s> closes %s at byte %d", ErrFormat, tag, e.open, i)
 				}
 				stack = stack[:len(stack)-1]
@@ -173,17 +175,41 @@ func element(raw []byte, name string) ([]byte, bool) {
 	return raw[open : open+end], true
 }
 
-// attr returns the value of name="..." in a tag, entities decoded.
+// attr returns the value of name="..." (or name='...', with spaces around
+// the = allowed) in a tag, entities decoded, or "".
 func attr(tag []byte, name string) string {
-	key := []byte(" " + name + `="`)
-	i := bytes.Index(tag, key)
-	if i < 0 {
-		return ""
+	for i := 0; i < len(tag); {
+		k := bytes.Index(tag[i:], []byte(name))
+		if k < 0 {
+			return ""
+		}
+		k += i
+		i = k + len(name)
+		if k > 0 && !isSpace(tag[k-1]) {
+			continue // "eventID" when looking for "ID"
+		}
+		j := i
+		for j < len(tag) && isSpace(tag[j]) {
+			j++
+		}
+		if j >= len(tag) || tag[j] != '=' {
+			continue
+		}
+		j++
+		for j < len(tag) && isSpace(tag[j]) {
+			j++
+		}
+		if j >= len(tag) || (tag[j] != '"' && tag[j] != '\'') {
+			continue
+		}
+		q := tag[j]
+		end := bytes.IndexByte(tag[j+1:], q)
+		if end < 0 {
+			return ""
+		}
+		return html.UnescapeString(string(tag[j+1 : j+1+end]))
 	}
-	i += len(key)
-	j := bytes.IndexByte(tag[i:], '"')
-	if j < 0 {
-		return ""
-	}
-	return html.UnescapeString(string(tag[i : i+j]))
+	return ""
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
