@@ -34,6 +34,18 @@ type Reply struct {
 	Items  []Item // developments, in order
 	Footer string // paging hint or totals
 	Error  bool   // the request failed; Text says why and what to do
+	// Next is set when a timeline has more developments than this page:
+	// adapters with buttons page with Bot.PageAt(Next.Query, Next.Offset)
+	// instead of the channel's /more cursor, so an old "More" button still
+	// pages its own timeline.
+	Next *PageRef
+}
+
+// PageRef names a page of a timeline: the query as typed and the offset of
+// the page's first development.
+type PageRef struct {
+	Query  string
+	Offset int
 }
 
 // Item is one development in a reply.
@@ -110,6 +122,8 @@ func (b *Bot) Handle(ctx context.Context, m Message) Reply {
 		return b.Ingest(ctx, m, args)
 	case "/sources":
 		return b.Sources(ctx)
+	case "/brief":
+		return Reply{Title: "Briefings", Text: "Scheduled briefings are not configured yet on this bot. Until they are, /latest shows what the bot learned most recently and /timeline QUERY the developments of a story."}
 	case "/help", "/briefbot", "/start":
 		return b.help("")
 	}
@@ -150,6 +164,20 @@ func (b *Bot) More(ctx context.Context, channel string) Reply {
 	return b.Page(ctx, channel, q)
 }
 
+// PageAt answers the page of "/timeline query" that starts at offset: what
+// a "More" button asks for. It also moves the channel's /more cursor.
+func (b *Bot) PageAt(ctx context.Context, channel, query string, offset int) Reply {
+	q, err := briefing.ParseQuery(query)
+	if err != nil {
+		return errorReply(err, "")
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	q.Limit, q.Offset = b.pageSize, offset
+	return b.Page(ctx, channel, q)
+}
+
 // Page answers a parsed timeline query at its offset and remembers it for
 // /more in channel.
 func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply {
@@ -185,6 +213,7 @@ func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply 
 	switch {
 	case p.More:
 		r.Footer = fmt.Sprintf("Showing %d-%d, oldest first. /more for the next %d.", first, last, q.Limit)
+		r.Next = &PageRef{Query: q.Text, Offset: q.Offset + q.Limit}
 	case q.Offset == 0:
 		r.Footer = plural(len(p.Events), "development", "developments") + ", oldest first."
 	default:
@@ -353,6 +382,7 @@ func (b *Bot) help(prefix string) Reply {
   /latest [N]       what the bot learned most recently
   /ingest TEXT      add an article (` + "--published 2025-05-20 --source NAME --url URL" + `)
   /sources          where the articles came from
+  /brief            scheduled briefings (not configured yet)
   /help             this list
 Or just ask: "what happened with prisoners?"`
 	if prefix != "" {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/bottest"
 	"github.com/briefbot/briefbot/briefing/demo"
 )
@@ -212,5 +213,49 @@ func TestConcurrentPagingIsSafe(t *testing.T) {
 		if !<-done {
 			t.Error("a concurrent /more failed")
 		}
+	}
+}
+
+// A "More" button pages its own timeline through Reply.Next and PageAt,
+// whatever was asked in the channel since.
+func TestNextPageRef(t *testing.T) {
+	h := bottest.New(t)
+	if _, err := demo.LoadIfEmpty(context.Background(), h.Svc); err != nil {
+		t.Fatal(err)
+	}
+	small := bottest.NewWithPageSize(t, h, 2)
+	ctx := context.Background()
+	first := small.Bot.Timeline(ctx, "C1", "ceasefire")
+	if len(first.Items) != 2 || first.Next == nil || first.Next.Query != "ceasefire" || first.Next.Offset != 2 {
+		t.Fatalf("first page: %d items, Next %+v; want 2 items and Next ceasefire@2", len(first.Items), first.Next)
+	}
+	small.Bot.Timeline(ctx, "C1", "prisoners") // the channel moves on
+	var all []string
+	for _, it := range first.Items {
+		all = append(all, it.Summary)
+	}
+	for r := first; r.Next != nil; {
+		r = small.Bot.PageAt(ctx, "C1", r.Next.Query, r.Next.Offset)
+		if len(r.Items) == 0 {
+			t.Fatalf("PageAt returned an empty page: %+v", r)
+		}
+		for _, it := range r.Items {
+			all = append(all, it.Summary)
+		}
+	}
+	whole := bottest.NewWithPageSize(t, h, 50).Bot.Timeline(ctx, "C2", "ceasefire")
+	if len(all) != len(whole.Items) || whole.Next != nil {
+		t.Fatalf("paged %d developments, one page holds %d (Next %+v)", len(all), len(whole.Items), whole.Next)
+	}
+	for i, it := range whole.Items {
+		if all[i] != it.Summary {
+			t.Errorf("development %d: paged %q, whole %q", i, all[i], it.Summary)
+		}
+	}
+	if r := small.Bot.PageAt(ctx, "C1", "", 0); !r.Error {
+		t.Errorf("PageAt with an empty query: %+v, want an error reply", r)
+	}
+	if r := small.Bot.Handle(ctx, bot.Message{Platform: "slack", Channel: "C1", Text: "/brief now"}); !strings.Contains(r.Text, "not configured") {
+		t.Errorf("/brief: %q", r.Text)
 	}
 }
