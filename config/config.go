@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,6 +104,9 @@ type Slack struct {
 	// AppToken) or "http" (Events API, needs BotToken, SigningSecret and
 	// an HTTP listener).
 	Mode string `yaml:"mode" json:"mode"`
+	// APIURL is the base URL of the Slack Web API, ending in "/". Leave it
+	// empty for Slack itself; tests and Slack-compatible proxies set it.
+	APIURL string `yaml:"api_url" json:"api_url"`
 }
 
 // Discord configures the Discord adapter.
@@ -269,6 +273,11 @@ func (c Config) validateSlack(v *validator) {
 		v.add("slack.app_token", `does not start with "xapp-"; use an app-level token (with the connections:write scope) from your Slack app's "Basic Information" page`)
 	}
 
+	if s.APIURL != "" {
+		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
+			v.add("slack.api_url", "%q is not an http(s) URL ending in /, such as https://slack.com/api/", s.APIURL)
+		}
+	}
 	if !c.SlackEnabled() {
 		return
 	}

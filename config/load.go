@@ -352,6 +352,7 @@ func envSettings() []envSetting {
 		stringSetting("BRIEFBOT_HTTP_LISTEN", "http.listen", func(c *Config) *string { return &c.HTTP.Listen }),
 		intSetting("BRIEFBOT_PAGE_SIZE", "page_size", func(c *Config) *int { return &c.PageSize }),
 		stringSetting("BRIEFBOT_SLACK_MODE", "slack.mode", func(c *Config) *string { return &c.Slack.Mode }),
+		stringSetting("BRIEFBOT_SLACK_API_URL", "slack.api_url", func(c *Config) *string { return &c.Slack.APIURL }),
 		stringSetting("BRIEFBOT_DISCORD_GUILD_ID", "discord.guild_id", func(c *Config) *string { return &c.Discord.GuildID }),
 		stringSetting("BRIEFBOT_DISCORD_APPLICATION_ID", "discord.application_id", func(c *Config) *string { return &c.Discord.ApplicationID }),
 	}
