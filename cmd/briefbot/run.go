@@ -159,14 +159,7 @@ func (a *app) cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout
 			a.log.Info("empty store: loaded the demo timeline", "developments", n)
 		}
 	}
-	if a.cfg.SlackEnabled() || a.cfg.DiscordEnabled() {
-		a.log.Warn("Slack or Discord tokens are set, but this build answers on the console only; the platform adapters are not part of it yet")
-	}
-	if !a.cfg.Console {
-		a.log.Info("console disabled and no platform configured; nothing to do")
-		return nil
-	}
-	return console.New(a.bot, stdin, stdout, isTerminal(stdin)).Run(ctx)
+	return a.serve(ctx, stdin, stdout)
 }
 
 func (a *app) cmdIngest(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
