@@ -24,7 +24,7 @@ import (
 const usage = `briefbot follows a developing news story and answers questions about its timeline.
 
 Usage:
-  briefbot [run]                 run the bot on the console (the default)
+  briefbot [run]                 run the bot: the console, and Slack when its tokens are set (the default)
   briefbot ingest FILE|-         add an article: --published 2025-05-20 [--source NAME] [--url URL] [--title T]
   briefbot timeline QUERY        developments in date order [--page N]
   briefbot latest [N]            what the bot learned most recently
