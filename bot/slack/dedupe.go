@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// dedupe remembers recently seen IDs (Events API event_ids) so that a
-// delivery Slack retries is handled once. It is bounded both ways: an ID is
+// dedupe remembers recently seen IDs (Events API event_ids, button clicks)
+// so that a delivery Slack retries, or a double click, is handled once. It is bounded both ways: an ID is
 // forgotten after ttl, and the oldest IDs go first when more than max are
 // remembered.
 type dedupe struct {
@@ -57,6 +57,15 @@ func (d *dedupe) Seen(id string) bool {
 	}
 	d.seen[id] = now
 	return false
+}
+
+// Has reports whether id was recorded and has not expired, without
+// recording it.
+func (d *dedupe) Has(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.seen[id]
+	return ok && d.now().Sub(at) < d.ttl
 }
 
 // Len returns how many IDs are remembered.

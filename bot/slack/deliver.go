@@ -28,16 +28,22 @@ const maxResponseURLPosts = 5
 // bot may not post where they asked.
 const notInChannelText = "I can't post in this channel: invite me with /invite @briefbot, or ask me in a direct message."
 
-// respond posts a reply to a response_url, one post per message Render
-// makes (at most maxResponseURLPosts). When an answer meant for the whole
-// channel cannot be posted there, the user who asked is told why, alone.
-func (a *Adapter) respond(ctx context.Context, responseURL, responseType string, r bot.Reply, channel string) {
+// respond posts a reply to a response_url, one post per message. A
+// response_url takes at most maxResponseURLPosts posts, so a longer answer
+// shows as many of its items as fit, a line saying how many more there are
+// and how to see them (asked, the text the bot was asked, picks the
+// advice), then its footer and More button as always. When an answer
+// meant for the whole channel cannot be posted there, the user who asked
+// is told why, alone.
+func (a *Adapter) respond(ctx context.Context, responseURL, responseType string, r bot.Reply, channel, asked string) {
 	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 	defer cancel()
-	msgs := Render(r)
-	if len(msgs) > maxResponseURLPosts {
-		a.log.Warn("slack: answer cut to the posts a response_url accepts", "channel", channel, "messages", len(msgs))
-		msgs = msgs[:maxResponseURLPosts]
+	msgs, left, cut := renderFit(r, maxResponseURLPosts, overflowNote(asked))
+	switch {
+	case cut:
+		a.log.Warn("slack: answer cut to the posts a response_url accepts", "channel", channel, "messages", len(Render(r)))
+	case left > 0:
+		a.log.Info("slack: answer shortened to the posts a response_url accepts", "channel", channel, "items_left_out", left)
 	}
 	for _, m := range msgs {
 		err := a.retry(ctx, "response_url", func(ctx context.Context) error {
@@ -57,6 +63,29 @@ func (a *Adapter) respond(ctx context.Context, responseURL, responseType string,
 			}
 		}
 		return
+	}
+}
+
+// overflowNote returns what renderFit writes under an answer that did not
+// fit: how many items were left out and how to see them. asked is the text
+// the bot was asked ("/latest 100"), or "" when unknown.
+func overflowNote(asked string) func(left, shown int, next bool) string {
+	word, _ := bot.CutCommand(strings.TrimSpace(asked))
+	latest := strings.EqualFold(word, "/latest") || strings.EqualFold(word, "/new")
+	return func(left, shown int, next bool) string {
+		n := fmt.Sprintf("%d more developments", left)
+		if left == 1 {
+			n = "1 more development"
+		}
+		switch {
+		case next:
+			return n + " did not fit in this answer: More shows them."
+		case latest && shown > 0:
+			return fmt.Sprintf("%s did not fit in this answer: ask /latest with a smaller number, such as /latest %d.", n, shown)
+		case latest:
+			return n + " did not fit in this answer: ask /latest with a smaller number."
+		}
+		return n + " did not fit in this answer: narrow the question to see them."
 	}
 }
 
@@ -195,8 +224,11 @@ func errorCode(raw []byte) string {
 
 // retry calls call until it succeeds, fails for good, or has been retried
 // maxRetries times: the one retry policy for the Web API and response
-// URLs. A 429 waits for Retry-After (at most maxRetryAfter); a 5xx or a
-// refused connection waits an exponential backoff. Waits end with ctx.
+// URLs. Only what certainly did not post anything is retried: a 429 waits
+// for Retry-After (at most maxRetryAfter), a connection that could not be
+// made waits an exponential backoff. A 5xx or a timeout is not retried:
+// Slack may have posted the message all the same, and each retry would
+// also use up one of the response_url's posts. Waits end with ctx.
 func (a *Adapter) retry(ctx context.Context, what string, call func(ctx context.Context) error) error {
 	for attempt := 0; ; attempt++ {
 		err := call(ctx)
@@ -231,12 +263,10 @@ func (a *Adapter) retryWait(err error, attempt int) (time.Duration, bool) {
 	switch {
 	case errors.As(err, &rl):
 		wait = rl.RetryAfter
-	case errors.As(err, &sc) && (sc.Code == http.StatusTooManyRequests || sc.Code >= 500):
+	case errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests:
 		wait = backoff
 	case errors.As(err, &re) && re.Status == http.StatusTooManyRequests:
 		wait = re.RetryAfter
-	case errors.As(err, &re) && re.Status >= 500:
-		wait = backoff
 	case errors.As(err, &oe) && oe.Op == "dial":
 		// Nothing reached Slack: retrying cannot post twice.
 		wait = backoff
@@ -282,6 +312,22 @@ func isChannelError(code string) bool {
 	return false
 }
 
+// serverError returns the HTTP status of a 5xx answer from Slack in err, or
+// 0.
+func serverError(err error) int {
+	var (
+		sc slackapi.StatusCodeError
+		re *responseError
+	)
+	switch {
+	case errors.As(err, &sc) && sc.Code >= 500:
+		return sc.Code
+	case errors.As(err, &re) && re.Status >= 500:
+		return re.Status
+	}
+	return 0
+}
+
 // logDeliveryError logs an answer that could not be delivered, in one line
 // that says what to do about it. It logs the channel and Slack's error
 // code, never a token or a response URL.
@@ -296,6 +342,8 @@ func (a *Adapter) logDeliveryError(call, channel string, err error) {
 		a.log.Error("slack: the app lacks a permission; update it from deploy/slack-manifest.yaml and reinstall it", "call", call, "channel", channel, "error_code", code)
 	case code == "expired_url" || code == "used_url":
 		a.log.Warn("slack: the response_url expired before the answer was ready", "call", call, "channel", channel, "error_code", code)
+	case serverError(err) != 0:
+		a.log.Error("slack: Slack answered with a server error; the answer may or may not have been posted and was not retried, so that it is never posted twice", "call", call, "channel", channel, "status", serverError(err))
 	default:
 		a.log.Error("slack: answer not delivered", "call", call, "channel", channel, "err", err)
 	}

@@ -77,6 +77,11 @@ type option func(*harness, *Config)
 
 // withStore puts the bot over wrap(store) instead of the store itself.
 func withStore(wrap func(briefing.Store) briefing.Store) option {
+	return withPagedStore(3, wrap)
+}
+
+// withPagedStore is withStore with pageSize developments a page.
+func withPagedStore(pageSize int, wrap func(briefing.Store) briefing.Store) option {
 	return func(h *harness, _ *Config) {
 		ex, err := extract.New()
 		if err != nil {
@@ -84,12 +89,45 @@ func withStore(wrap func(briefing.Store) briefing.Store) option {
 		}
 		now := func() time.Time { return bottest.Now }
 		svc := briefing.NewService(wrap(h.bh.Store), ex, now, nil)
-		h.bh = &bottest.Harness{T: h.t, Bot: bot.New(svc, bot.Options{Now: now, PageSize: 3}), Svc: svc, Store: h.bh.Store, Dir: h.bh.Dir}
+		h.bh = &bottest.Harness{T: h.t, Bot: bot.New(svc, bot.Options{Now: now, PageSize: pageSize}), Svc: svc, Store: h.bh.Store, Dir: h.bh.Dir}
 	}
 }
 
 func withConfig(f func(*Config)) option {
 	return func(_ *harness, c *Config) { f(c) }
+}
+
+// testClock is a clock tests move by hand, safe for concurrent use.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: bottest.Now} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// withClock gives the adapter clk as its clock.
+func withClock(clk *testClock) option {
+	return withConfig(func(c *Config) { c.Now = clk.Now })
+}
+
+// setMaxPending sets how many answers may wait for a worker (0: the
+// adapter is too busy for any).
+func (h *harness) setMaxPending(n int) {
+	h.a.mu.Lock()
+	defer h.a.mu.Unlock()
+	h.a.maxPending = n
 }
 
 // newHarness builds the fake, the bot (3 developments a page unless an

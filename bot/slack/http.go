@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	slackapi "github.com/slack-go/slack"
 )
@@ -20,8 +21,10 @@ import (
 // Every request must carry a valid Slack signature made with the signing
 // secret less than 5 minutes ago, else it is answered 401 and nothing else
 // happens. Valid requests are answered at once with an empty 200 (or a
-// short "busy" note) and worked on afterwards. Bodies over MaxBodyBytes
-// get 413.
+// short "busy" note) and worked on afterwards; a mention or direct message
+// the adapter has no room for gets 503, so that Slack delivers it again
+// (on Slack's last retry, the asker is told to try again instead). Bodies
+// over MaxBodyBytes get 413.
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/slack/commands", a.verified(a.serveCommand))
@@ -110,8 +113,10 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, _ *http.Request, body []by
 }
 
 // serveEvent answers url_verification and acks Events API callbacks.
-// Retries of an event_id already handled are acked and dropped.
-func (a *Adapter) serveEvent(w http.ResponseWriter, _ *http.Request, body []byte) {
+// Retries of an event_id already handled are acked and dropped. A question
+// the adapter has no room for is answered 503, which Slack retries up to
+// lastEventRetry times; on the last retry the asker gets a busy note.
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	var e event
 	if err := json.Unmarshal(body, &e); err != nil {
 		http.Error(w, "not an Events API request", http.StatusBadRequest)
@@ -121,9 +126,20 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, _ *http.Request, body []byte
 		writeJSON(w, map[string]string{"challenge": e.Challenge})
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	a.onEvent(&e)
+	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	a.onEvent(&e, retry >= lastEventRetry, func(busy bool) {
+		if busy {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
 }
+
+// lastEventRetry is the X-Slack-Retry-Num of Slack's last delivery of an
+// event: Slack retries a failed delivery 3 times (at once, after about a
+// minute, after about five).
+const lastEventRetry = 3
 
 // serveInteraction acks a button click or a shortcut and starts its
 // answer.
@@ -133,7 +149,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, _ *http.Request, body 
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
-	var cb slackapi.InteractionCallback
+	var cb interaction
 	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,7 +283,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		t.Error("Run accepted a rejected token")
 	}
 	logs := h.logs.String()
-	for _, want := range []string{"bad signature", "invalid_auth", "answer not delivered"} {
+	for _, want := range []string{"bad signature", "invalid_auth", "server error"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the logs lack %q:\n%s", want, logs)
 		}
@@ -291,5 +292,107 @@ func TestSecretsNotLogged(t *testing.T) {
 		if strings.Contains(logs, s) {
 			t.Errorf("the logs contain %q", s)
 		}
+	}
+}
+
+// TestHTTPEventBusy checks that a mention the adapter has no room for is
+// answered 503 and not marked as seen, so that Slack's retry of it is
+// answered; and that on Slack's last retry the asker is told to try again.
+func TestHTTPEventBusy(t *testing.T) {
+	h := newHarness(t, config.SlackModeHTTP)
+	deliver := func(payload map[string]any, retry string) int {
+		b, _ := json.Marshal(payload)
+		r := slackfake.SignedRequest(t, testSecret, "/slack/events", "application/json", b, time.Time{})
+		if retry != "" {
+			r.Header.Set("X-Slack-Retry-Num", retry)
+			r.Header.Set("X-Slack-Retry-Reason", "http_error")
+		}
+		return h.serve(r).Code
+	}
+	mention := slackfake.AppMention("Ev200", "C2", "U1", "<@UBOT> latest", "1747800000.000100")
+	h.setMaxPending(0)
+	if code := deliver(mention, ""); code != http.StatusServiceUnavailable {
+		t.Errorf("busy: status %d, want 503", code)
+	}
+	h.wait()
+	if n := len(h.fake.Calls("chat.postMessage")); n != 0 {
+		t.Errorf("%d posts while busy", n)
+	}
+	h.setMaxPending(100)
+	if code := deliver(mention, "1"); code != 200 {
+		t.Errorf("retry: status %d", code)
+	}
+	if c := h.posted(1); c.ThreadTS() != "1747800000.000100" || blockText(blockOf(c, "header")) != "Latest developments" {
+		t.Errorf("the retry's answer: %s", c.Raw)
+	}
+
+	// Busy on every delivery: the last one gets a note in the thread.
+	h.setMaxPending(0)
+	again := slackfake.AppMention("Ev201", "C2", "U1", "<@UBOT> latest", "1747800000.000200")
+	for _, retry := range []string{"", "1", "2"} {
+		if code := deliver(again, retry); code != http.StatusServiceUnavailable {
+			t.Errorf("delivery %q: status %d, want 503", retry, code)
+		}
+	}
+	if code := deliver(again, "3"); code != 200 {
+		t.Errorf("last retry: status %d, want 200", code)
+	}
+	if c := h.posted(2); c.ThreadTS() != "1747800000.000200" || !strings.Contains(c.Text(), busyText) {
+		t.Errorf("busy note: %s", c.Raw)
+	}
+	h.wait()
+	if n := len(h.fake.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("%d posts, want 2", n)
+	}
+}
+
+// TestNoRedirects checks that the adapter follows no redirect: not from a
+// response_url (checked to lead to Slack, but a redirect could lead
+// anywhere), nor from the Web API (which would re-send the token).
+func TestNoRedirects(t *testing.T) {
+	var hits atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	defer elsewhere.Close()
+	hop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer hop.Close()
+	own := &http.Client{Timeout: 5 * time.Second} // follows redirects
+	h := newHarness(t, config.SlackModeHTTP, withConfig(func(c *Config) {
+		c.APIURL = hop.URL + "/api/"
+		c.HTTPClient = own
+	}))
+
+	body := []byte(slackfake.SlashCommandForm("/latest", "1", "C1", "U1", hop.URL+"/response/x").Encode())
+	if rec := h.serve(slackfake.SignedRequest(t, testSecret, "/slack/commands", formType, body, time.Time{})); rec.Code != 200 {
+		t.Errorf("command: status %d", rec.Code)
+	}
+	mention, _ := json.Marshal(slackfake.AppMention("Ev300", "C2", "U1", "<@UBOT> latest", "1747800000.000100"))
+	if rec := h.serve(slackfake.SignedRequest(t, testSecret, "/slack/events", "application/json", mention, time.Time{})); rec.Code != 200 {
+		t.Errorf("mention: status %d", rec.Code)
+	}
+	h.wait()
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests followed a redirect", n)
+	}
+	if len(h.logs.lines("answer not delivered", "channel=C1", "307")) != 1 || len(h.logs.lines("answer not delivered", "channel=C2", "307")) != 1 {
+		t.Errorf("want one log line for each redirect:\n%s", h.logs)
+	}
+	if own.CheckRedirect != nil {
+		t.Error("New changed the caller's http.Client")
+	}
+}
+
+func TestHTTPUnknownBlockElement(t *testing.T) {
+	h := newHarness(t, config.SlackModeHTTP)
+	form := slackfake.InteractionForm(blockActionWithUnknownElement(`{"q":"ceasefire","o":3}`, "C1", "U1", "1747800000.000100", h.fake.ResponseURL("unknown")))
+	if rec := h.serve(slackfake.SignedRequest(t, testSecret, "/slack/interactions", formType, []byte(form.Encode()), time.Time{})); rec.Code != 200 {
+		t.Errorf("interaction: status %d", rec.Code)
+	}
+	if secs := sectionTexts(h.response("unknown", 1)); len(secs) != 3 || !strings.HasPrefix(secs[0], "*19 April 2025*") {
+		t.Errorf("page 2 = %q", secs)
 	}
 }

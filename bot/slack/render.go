@@ -3,6 +3,7 @@ package slack
 import (
 	"encoding/json"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -156,6 +157,43 @@ func clean(s string, multiline bool) string {
 	}, s)
 }
 
+// quoteSafe keeps the lines of untrusted text from turning into block
+// quotes: Slack quotes a line that starts with ">", so a zero-width space
+// goes before such a line. It works on raw text, before Escape, so that the
+// limits count the added character.
+func quoteSafe(s string) string {
+	if !strings.Contains(s, ">") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if startsQuote(l) {
+			lines[i] = zwsp + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+const zwsp = "\u200b"
+
+// startsQuote reports whether a line of raw text would start a quote.
+func startsQuote(line string) bool {
+	return strings.HasPrefix(strings.TrimLeft(line, " \t"), ">")
+}
+
+// boldSafe makes a date safe to put between the asterisks of a bold span:
+// mrkdwn's formatting characters would end it early or nest another
+// format in it, and a bold span does not start or end with a space.
+func boldSafe(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch r {
+		case '*', '_', '~', '`':
+			return -1
+		}
+		return r
+	}, s))
+}
+
 // linkURL returns u escaped for a mrkdwn link, or false when u is not an
 // absolute http(s) URL (a javascript: or relative URL is never linked).
 func linkURL(u string) (string, bool) {
@@ -195,7 +233,7 @@ func sourceLinks(srcs []bot.Link, max int) string {
 			}
 			s = "<" + u + "|" + linkLabel(cutRunes(name, 100)) + ">"
 		} else if name != "" {
-			s = Escape(cutRunes(clean(name, false), 100))
+			s = Escape(quoteSafe(cutRunes(clean(name, false), 100)))
 		} else {
 			continue
 		}
@@ -213,8 +251,9 @@ func sourceLinks(srcs []bot.Link, max int) string {
 // itemText renders one development as a section's mrkdwn: the date in bold,
 // the summary, the sources on the next line and the note after them. The
 // summary is what gets cut when the whole would be over MaxSectionText.
+// None of them can start a quote.
 func itemText(it bot.Item) (text, fallback string) {
-	date := cutEscaped(clean(it.Date, false), 100)
+	date := cutEscaped(quoteSafe(boldSafe(clean(it.Date, false))), 100)
 	head := ""
 	if date != "" {
 		head = "*" + date + "*  "
@@ -224,10 +263,10 @@ func itemText(it bot.Item) (text, fallback string) {
 		tail += "\n" + src
 	}
 	if it.Note != "" {
-		tail += "\n" + cutEscaped(clean(it.Note, false), 600)
+		tail += "\n" + cutEscaped(quoteSafe(clean(it.Note, false)), 600)
 	}
 	budget := MaxSectionText - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail)
-	summary := cutEscaped(clean(it.Summary, false), budget)
+	summary := cutEscaped(quoteSafe(clean(it.Summary, false)), budget)
 	fallback = summary
 	if date != "" {
 		fallback = date + ": " + summary
@@ -237,8 +276,10 @@ func itemText(it bot.Item) (text, fallback string) {
 
 // splitEscaped escapes a paragraph and splits it into pieces of at most max
 // characters, at line breaks where it can and never inside a rune or an
-// entity.
+// entity. No line of it starts a quote (see quoteSafe), a piece cut in the
+// middle of a line included.
 func splitEscaped(s string, max int) []string {
+	s = quoteSafe(s)
 	var out []string
 	for s != "" {
 		// Find how much raw text fits in max escaped characters.
@@ -262,6 +303,9 @@ func splitEscaped(s string, max int) []string {
 			out = append(out, Escape(chunk))
 		}
 		s = s[end:]
+		if startsQuote(s) {
+			s = zwsp + s
+		}
 	}
 	return out
 }
@@ -315,6 +359,40 @@ func section(text, fallback string) piece {
 	}
 }
 
+// renderFit renders r in at most limit messages. When r does not fit, it
+// shows as many of r's items as fit and, before the footer and the More
+// button (which stay), a line from overflow saying how many were left out
+// and how to see them; the button then names the page that starts with
+// the first item left out. It returns the messages and how many items were
+// left out; cut reports an answer that does not fit even without items,
+// whose first limit messages are returned.
+func renderFit(r bot.Reply, limit int, overflow func(left, shown int, next bool) string) (msgs []Message, left int, cut bool) {
+	msgs = Render(r)
+	if len(msgs) <= limit {
+		return msgs, 0, false
+	}
+	try := func(left int) []Message {
+		t := r
+		t.Items = r.Items[:len(r.Items)-left]
+		if r.Next != nil {
+			next := *r.Next
+			next.Offset = max(0, next.Offset-left)
+			t.Next = &next
+		}
+		return render(t, overflow(left, len(t.Items), r.Next != nil))
+	}
+	// The fewer the items, the fewer the messages: find the fewest to
+	// leave out, then make sure (the note's length varies a little).
+	n := len(r.Items)
+	left = 1 + sort.Search(n, func(i int) bool { return len(try(i+1)) <= limit })
+	for ; left <= n; left++ {
+		if m := try(left); len(m) <= limit {
+			return m, left, false
+		}
+	}
+	return msgs[:limit], 0, true
+}
+
 // Render turns a reply into one or more Slack messages. Every message keeps
 // to Slack's limits (MaxBlocks blocks, MaxSectionText per section,
 // MaxMessageText in all, a fallback under MaxFallbackText), and all text
@@ -323,14 +401,18 @@ func section(text, fallback string) piece {
 //
 // The first message carries the header; the last carries the footer and,
 // when the reply has a next page, a "More" button whose value names it.
-func Render(r bot.Reply) []Message {
+func Render(r bot.Reply) []Message { return render(r, "") }
+
+// render is Render, with note (the adapter's own text, when not empty) on
+// a line of its own before the footer.
+func render(r bot.Reply, note string) []Message {
 	var head []piece
 	if t := strings.TrimSpace(clean(r.Title, false)); t != "" {
 		t = cutRunes(t, MaxHeaderText)
 		head = append(head, piece{
 			block:    &slackapi.HeaderBlock{Type: slackapi.MBTHeader, Text: &slackapi.TextBlockObject{Type: slackapi.PlainTextType, Text: t}},
 			size:     utf8.RuneCountInString(t),
-			fallback: Escape(t),
+			fallback: Escape(quoteSafe(t)),
 		})
 	}
 	var body []piece
@@ -351,11 +433,19 @@ func Render(r bot.Reply) []Message {
 		body = append(body, section(text, fb))
 	}
 	var tail []piece
+	if n := strings.TrimSpace(clean(note, false)); n != "" {
+		n = cutEscaped(quoteSafe(n), MaxSectionText)
+		tail = append(tail, piece{
+			block:    slackapi.NewContextBlock("", mrkdwn(n)),
+			size:     utf8.RuneCountInString(n),
+			fallback: n,
+		})
+	}
 	if f := strings.TrimSpace(clean(r.Footer, false)); f != "" {
 		// Slack has no /more command of its own: the bot's commands
 		// live under /briefbot.
 		f = strings.ReplaceAll(f, "/more", "/briefbot more")
-		f = cutEscaped(f, MaxSectionText)
+		f = cutEscaped(quoteSafe(f), MaxSectionText)
 		tail = append(tail, piece{
 			block:    slackapi.NewContextBlock("", mrkdwn(f)),
 			size:     utf8.RuneCountInString(f),

@@ -3,6 +3,7 @@ package slack
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -467,5 +468,48 @@ func TestCommandText(t *testing.T) {
 		if public(bot.Reply{Error: true, Text: "bad"}) {
 			t.Errorf("commandText(%q, %q): errors are public", tc.cmd, tc.text)
 		}
+	}
+}
+
+// TestRenderNoQuotes checks that article text starting a line with ">"
+// does not turn into a block quote, wherever it lands, and that a date
+// holding mrkdwn's formatting characters stays one bold date.
+func TestRenderNoQuotes(t *testing.T) {
+	r := bot.Reply{
+		Text: "> a quoted line\nplain\n  > indented\n" + strings.Repeat("x", MaxSectionText) + "> cut just before",
+		Items: []bot.Item{
+			{Date: " *16 May* 2025_ ", Summary: "> after the date", Sources: []bot.Link{{Name: "> a source"}, {Name: "AP", URL: "https://apnews.com/"}}, Note: "> a note"},
+			{Summary: ">> no date: the summary starts the line"},
+		},
+		Footer: "> a footer",
+	}
+	msgs := Render(r)
+	checkLimits(t, msgs)
+	var texts []string
+	for _, m := range msgs {
+		texts = append(texts, m.Text)
+		for _, b := range blockJSON(t, m.Blocks) {
+			if b["type"] != "header" {
+				texts = append(texts, blockText(b))
+			}
+		}
+	}
+	quotes := 0
+	for _, s := range texts {
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(line, " \t"), "&gt;") {
+				t.Errorf("a line starts a quote: %.60q", line)
+			}
+			if strings.HasPrefix(line, "\u200b") && strings.HasPrefix(strings.TrimLeft(line[len("\u200b"):], " \t"), "&gt;") {
+				quotes++
+			}
+		}
+	}
+	if quotes < 8 {
+		t.Errorf("%d quote-like lines kept (after a zero-width space), want every one:\n%q", quotes, texts)
+	}
+	want := "*16 May 2025*  \u200b&gt; after the date\n\u200b&gt; a source · <https://apnews.com/|AP>\n\u200b&gt; a note"
+	if !slices.Contains(texts, want) {
+		t.Errorf("no section reads %q:\n%q", want, texts)
 	}
 }

@@ -10,11 +10,14 @@
 // response_url; mentions with chat.postMessage in a thread under the
 // question, direct messages in the conversation (in the thread when the
 // question was in one). The answers run on a bounded pool of workers with a timeout, and
-// Run waits for them before it returns.
+// Run waits for them before it returns. When that pool is full, a question
+// is turned away with a short "busy" note (over HTTP, a mention or direct
+// message gets a 503 first, so that Slack delivers it again).
 //
 // Everything that came from an article is escaped before it reaches
 // Slack (see Render and Escape): a quoted "<!channel>" never pings anyone.
-// Tokens and the signing secret are never logged.
+// Tokens and the signing secret are never logged, and the adapter follows
+// no redirect.
 package slack
 
 import (
@@ -61,7 +64,8 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// HTTPClient posts to response URLs and calls the Web API (default: a
-	// client with a 15 s timeout).
+	// client with a 15 s timeout). The adapter uses a copy that never
+	// follows redirects.
 	HTTPClient *http.Client
 }
 
@@ -81,6 +85,15 @@ const (
 	// shutdownGrace is how long Run waits for answers in progress after
 	// its context is done, before cancelling them.
 	shutdownGrace = 10 * time.Second
+	// clickTTL is how long a click on a More button is remembered: a
+	// second click on the same button within it (a double click) is
+	// dropped.
+	clickTTL = 10 * time.Second
+	// maxBusyNotes bounds the "busy" notes being posted at once; past it, a
+	// question the adapter has no room for gets only a log line.
+	maxBusyNotes = 4
+	// busyNoteTimeout bounds the posting of one "busy" note.
+	busyNoteTimeout = 10 * time.Second
 )
 
 // webAPI lists the Slack Web API calls the adapter makes: its seam with
@@ -99,7 +112,9 @@ type Adapter struct {
 	client *slackapi.Client
 	api    webAPI
 	http   *http.Client
-	seen   *dedupe
+	seen   *dedupe // Events API event_ids
+	clicks *dedupe // More clicks: channel, message and button value
+	notes  chan struct{}
 	// apiHost is the host of Config.APIURL, whose response URLs are
 	// trusted besides Slack's own; empty when APIURL is.
 	apiHost string
@@ -148,6 +163,13 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	// Never follow a redirect: a response_url is checked to lead to Slack
+	// before the answer is posted, but a redirect would take the answer
+	// elsewhere, and a 307 or 308 from the Web API would re-send a form
+	// body holding the token. A redirect is answered as the error it is.
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = noRedirects
+	cfg.HTTPClient = &hc
 	if err := checkConfig(cfg); err != nil {
 		return nil, err
 	}
@@ -178,6 +200,8 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		http:          cfg.HTTPClient,
 		apiHost:       apiHost,
 		seen:          newDedupe(10_000, time.Hour, cfg.Now),
+		clicks:        newDedupe(10_000, clickTTL, cfg.Now),
+		notes:         make(chan struct{}, maxBusyNotes),
 		sem:           make(chan struct{}, cfg.Workers),
 		maxPending:    cfg.Workers * maxPendingPerWorker,
 		jobs:          jobs,
@@ -189,6 +213,10 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		backoff:       500 * time.Millisecond,
 	}, nil
 }
+
+// noRedirects is the adapter's http.Client CheckRedirect: the redirect
+// response is returned as it is, and not followed.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // checkConfig reports the first thing wrong with cfg, naming the setting
 // and never its value.
@@ -363,6 +391,34 @@ func (a *Adapter) answer(ctx context.Context, f func(ctx context.Context) bot.Re
 	return f(ctx)
 }
 
+// busyNote tells whoever asked a question the adapter has no room for to
+// ask again later, in a message in the thread, without holding up the
+// caller. At most maxBusyNotes are posted at once; past that, and once the
+// adapter is stopping, it does nothing and reports false.
+func (a *Adapter) busyNote(channel, thread string) bool {
+	select {
+	case a.notes <- struct{}{}:
+	default:
+		return false
+	}
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		<-a.notes
+		return false
+	}
+	a.inflight++ // beyond maxPending: the notes are bounded on their own
+	a.mu.Unlock()
+	go func() {
+		defer a.release()
+		defer func() { <-a.notes }()
+		ctx, cancel := context.WithTimeout(a.jobs, busyNoteTimeout)
+		defer cancel()
+		a.post(ctx, channel, thread, bot.Reply{Text: busyText})
+	}()
+	return true
+}
+
 // busyText is the ephemeral answer when too much work is queued.
 const busyText = "briefbot is busy right now; try again in a minute."
 
@@ -396,7 +452,7 @@ func (a *Adapter) command(cmd slackapi.SlashCommand, ack func(busy bool)) {
 		if public(r) {
 			rt = inChannel
 		}
-		a.respond(ctx, cmd.ResponseURL, rt, r, cmd.ChannelID)
+		a.respond(ctx, cmd.ResponseURL, rt, r, cmd.ChannelID, text)
 	})
 }
 
@@ -456,14 +512,17 @@ type event struct {
 }
 
 // onEvent handles an Events API callback: app_mention in channels and
-// message.im in direct messages. The caller has acknowledged it already.
-// Deliveries of an event_id seen before (Slack's retries) are dropped.
-func (a *Adapter) onEvent(e *event) {
+// message.im in direct messages. It calls ack once, before the work
+// starts, with busy set when the event is a question the adapter has no
+// room for: such an event is not marked as seen, so that Slack's
+// redelivery of it is answered. When noteBusy is set (Slack will not
+// deliver the event again), the asker is told in the thread to try again
+// instead (the note is on its way when ack is called), and ack gets busy
+// false. Deliveries of an event_id seen before (Slack's retries) are acked
+// and dropped.
+func (a *Adapter) onEvent(e *event, noteBusy bool, ack func(busy bool)) {
 	if e.Type != "event_callback" {
-		return
-	}
-	if e.EventID != "" && a.seen.Seen(e.EventID) {
-		a.log.Debug("slack: duplicate event dropped", "event_id", e.EventID)
+		ack(false)
 		return
 	}
 	ev := e.Event
@@ -471,15 +530,23 @@ func (a *Adapter) onEvent(e *event) {
 	case ev.Type == "app_mention":
 	case ev.Type == "message" && ev.ChannelType == "im":
 	default:
+		ack(false)
 		return
 	}
 	// Messages from bots (this one included), edits, joins and the like
 	// are not questions.
 	if ev.Subtype != "" || ev.BotID != "" || ev.User == "" || ev.Channel == "" {
+		ack(false)
 		return
 	}
 	me := a.botUserID()
 	if me != "" && ev.User == me {
+		ack(false)
+		return
+	}
+	if e.EventID != "" && a.seen.Has(e.EventID) {
+		ack(false)
+		a.log.Debug("slack: duplicate event dropped", "event_id", e.EventID)
 		return
 	}
 	text := slackToPlain(stripMention(ev.Text, me))
@@ -492,9 +559,30 @@ func (a *Adapter) onEvent(e *event) {
 	}
 	m := bot.Message{Platform: "slack", Channel: ev.Channel, User: ev.User, Text: text}
 	if !a.reserve() {
-		a.log.Warn("slack: too busy, mention dropped", "channel", ev.Channel)
+		if !noteBusy {
+			ack(true)
+			a.log.Warn("slack: too busy, mention turned away for Slack to deliver again", "channel", ev.Channel)
+			return
+		}
+		if e.EventID != "" {
+			a.seen.Seen(e.EventID)
+		}
+		if a.busyNote(ev.Channel, thread) {
+			a.log.Warn("slack: too busy, mention answered with a busy note", "channel", ev.Channel)
+		} else {
+			a.log.Warn("slack: too busy, mention dropped", "channel", ev.Channel)
+		}
+		ack(false)
 		return
 	}
+	if e.EventID != "" && a.seen.Seen(e.EventID) {
+		// Another delivery of it got here first.
+		a.release()
+		ack(false)
+		a.log.Debug("slack: duplicate event dropped", "event_id", e.EventID)
+		return
+	}
+	ack(false)
 	a.start("mention", func(ctx context.Context) {
 		r := a.answer(ctx, func(ctx context.Context) bot.Reply { return a.bot.Handle(ctx, m) })
 		a.post(ctx, ev.Channel, thread, r)
@@ -547,36 +635,77 @@ func slackToPlain(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
+// interaction is the part of an interaction payload (a button click or a
+// message shortcut) the adapter reads. slack-go's InteractionCallback
+// refuses a whole payload when one block element anywhere in it is of a
+// type slack-go does not know, so the adapter decodes only these fields.
+type interaction struct {
+	Type    string `json:"type"`
+	Actions []struct {
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	} `json:"actions"`
+	CallbackID string `json:"callback_id"`
+	Channel    struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	User struct {
+		ID string `json:"id"`
+	} `json:"user"`
+	Message struct {
+		Text string `json:"text"`
+		TS   string `json:"ts"`
+	} `json:"message"`
+	Container struct {
+		ChannelID string `json:"channel_id"`
+		MessageTS string `json:"message_ts"`
+	} `json:"container"`
+	ResponseURL string `json:"response_url"`
+	TriggerID   string `json:"trigger_id"`
+}
+
+// Interaction types the adapter handles.
+const (
+	blockActions  = "block_actions"
+	messageAction = "message_action"
+)
+
 // onInteraction handles a button click or a message shortcut. The caller
 // has acknowledged it already.
-func (a *Adapter) onInteraction(cb *slackapi.InteractionCallback) {
+func (a *Adapter) onInteraction(cb *interaction) {
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
 	switch cb.Type {
-	case slackapi.InteractionTypeBlockActions:
-		for _, act := range cb.ActionCallback.BlockActions {
-			if act == nil || act.ActionID != MoreActionID {
+	case blockActions:
+		for _, act := range cb.Actions {
+			if act.ActionID != MoreActionID {
 				continue
 			}
 			a.more(cb, channel, act.Value)
 			return
 		}
-	case slackapi.InteractionTypeMessageAction:
+	case messageAction:
 		if cb.CallbackID == IngestCallbackID {
 			a.ingestShortcut(cb, channel)
 		}
 	}
 }
 
-// more answers a click on "More": the page the button names.
-func (a *Adapter) more(cb *slackapi.InteractionCallback, channel, value string) {
+// more answers a click on "More": the page the button names. A second
+// click on the same button within clickTTL (a double click) is dropped.
+func (a *Adapter) more(cb *interaction, channel, value string) {
 	if cb.ResponseURL == "" {
 		return
 	}
 	if !a.reserve() {
 		a.log.Warn("slack: too busy, More click dropped", "channel", channel)
+		return
+	}
+	if key := clickKey(cb, channel, value); key != "" && a.clicks.Seen(key) {
+		a.release()
+		a.log.Debug("slack: repeated More click dropped", "channel", channel)
 		return
 	}
 	a.start("more", func(ctx context.Context) {
@@ -591,13 +720,27 @@ func (a *Adapter) more(cb *slackapi.InteractionCallback, channel, value string) 
 		if r.Error {
 			rt = ephemeral
 		}
-		a.respond(ctx, cb.ResponseURL, rt, r, channel)
+		a.respond(ctx, cb.ResponseURL, rt, r, channel, "")
 	})
+}
+
+// clickKey names a click on a button: the channel, the message the button
+// is on and the button's value; "" when the payload does not say which
+// message it was.
+func clickKey(cb *interaction, channel, value string) string {
+	ts := cb.Message.TS
+	if ts == "" {
+		ts = cb.Container.MessageTS
+	}
+	if ts == "" {
+		return ""
+	}
+	return channel + "\x00" + ts + "\x00" + value
 }
 
 // ingestShortcut adds the message a user picked "Add to timeline" on, and
 // tells that user (alone) what was extracted.
-func (a *Adapter) ingestShortcut(cb *slackapi.InteractionCallback, channel string) {
+func (a *Adapter) ingestShortcut(cb *interaction, channel string) {
 	if cb.ResponseURL == "" {
 		a.log.Warn("slack: message shortcut without a response_url ignored", "channel", channel)
 		return
@@ -615,7 +758,7 @@ func (a *Adapter) ingestShortcut(cb *slackapi.InteractionCallback, channel strin
 		} else {
 			r = a.answer(ctx, func(ctx context.Context) bot.Reply { return a.bot.Handle(ctx, m) })
 		}
-		a.respond(ctx, cb.ResponseURL, ephemeral, r, channel)
+		a.respond(ctx, cb.ResponseURL, ephemeral, r, channel, "")
 	})
 }
 

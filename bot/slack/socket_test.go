@@ -2,9 +2,13 @@ package slack
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/bot/slack/slackfake"
 	"github.com/briefbot/briefbot/briefing"
@@ -12,7 +16,8 @@ import (
 )
 
 func TestSocketTimelineAndMore(t *testing.T) {
-	h := newHarness(t, config.SlackModeSocket)
+	clk := newTestClock()
+	h := newHarness(t, config.SlackModeSocket, withClock(clk))
 	h.run()
 
 	ack := h.send("slash_commands", slackfake.SlashCommand("/timeline", "ceasefire", "C1", "U1", h.fake.ResponseURL("first")))
@@ -76,6 +81,7 @@ func TestSocketTimelineAndMore(t *testing.T) {
 	// An old button still pages its own timeline, whatever was asked since.
 	h.send("slash_commands", slackfake.SlashCommand("/timeline", "prisoners", "C1", "U1", h.fake.ResponseURL("other")))
 	h.response("other", 1)
+	clk.Advance(time.Minute) // a click, not a double click
 	h.send("interactive", slackfake.BlockAction(MoreActionID, value, "C1", "U2", "1747800000.000100", h.fake.ResponseURL("again")))
 	if secs := sectionTexts(h.response("again", 1)); len(secs) == 0 || !strings.HasPrefix(secs[0], "*19 April 2025*") {
 		t.Errorf("old button paged %q", secs)
@@ -314,15 +320,31 @@ func TestSocketRateLimitAndServerErrors(t *testing.T) {
 		t.Errorf("chat.postMessage retried after %v", d)
 	}
 
-	// 5xx: back off and retry.
-	h.fake.FailNext("response:flaky", 2, 503, 0)
+	// 5xx: Slack may have posted the answer all the same, so it is not
+	// retried (which would also use up the response_url); one log line
+	// says so.
+	h.fake.FailNext("response:flaky", 1, 503, 0)
 	h.send("slash_commands", slackfake.SlashCommand("/latest", "1", "C5", "U1", h.fake.ResponseURL("flaky")))
-	if c := h.response("flaky", 3); c.Status != 200 {
-		t.Errorf("third attempt status %d", c.Status)
+	if c := h.response("flaky", 1); c.Status != 503 {
+		t.Errorf("first attempt status %d", c.Status)
+	}
+	h.fake.FailNext("chat.postMessage", 1, 500, 0)
+	h.send("events_api", slackfake.AppMention("Ev11", "C5", "U1", "<@UBOT> latest", "1747800000.000200"))
+	h.posted(3)
+	h.wait()
+	if n := len(h.fake.Responses("flaky")); n != 1 {
+		t.Errorf("%d posts to the response_url answering 503, want 1", n)
+	}
+	if n := len(h.fake.Calls("chat.postMessage")); n != 3 {
+		t.Errorf("%d chat.postMessage calls after a 500, want 3 (no retry)", n)
+	}
+	if lines := h.logs.lines("server error", "not retried", "channel=C5"); len(lines) != 2 {
+		t.Errorf("want one log line for each server error, got %q", lines)
 	}
 
-	// Retries are bounded: after 4 failures the answer is given up, once.
-	h.fake.FailNext("response:down", 10, 500, 0)
+	// Retries are bounded: after 4 rate limits the answer is given up,
+	// once.
+	h.fake.FailNext("response:down", 10, 429, 0)
 	h.send("slash_commands", slackfake.SlashCommand("/latest", "1", "C5", "U1", h.fake.ResponseURL("down")))
 	h.response("down", 4)
 	h.wait()
@@ -337,8 +359,8 @@ func TestSocketRateLimitAndServerErrors(t *testing.T) {
 	if n := len(h.fake.Responses("limited")); n != 2 {
 		t.Errorf("%d posts to the rate-limited URL, want 2", n)
 	}
-	if n := len(h.fake.Calls("chat.postMessage")); n != 2 {
-		t.Errorf("%d chat.postMessage calls, want 2", n)
+	if n := len(h.fake.Calls("chat.postMessage")); n != 3 {
+		t.Errorf("%d chat.postMessage calls, want 3", n)
 	}
 }
 
@@ -491,5 +513,269 @@ func TestRunShutdownDeadline(t *testing.T) {
 	defer cancel()
 	if err := h.a.Wait(ctx); err != nil {
 		t.Errorf("answers still running after Run returned: %v", err)
+	}
+}
+
+// longStore answers /latest and every timeline search with as many long
+// developments as asked for, numbered from the search's offset (a timeline
+// always has more): answers far longer than the five posts a response_url
+// takes.
+type longStore struct {
+	briefing.Store
+}
+
+func (s longStore) long(ctx context.Context, offset, n int) ([]*briefing.Event, error) {
+	base, err := s.Store.Latest(ctx, 1)
+	if err != nil || len(base) == 0 {
+		return nil, fmt.Errorf("no event to copy: %v", err)
+	}
+	out := make([]*briefing.Event, n)
+	for i := range out {
+		ev := *base[0]
+		ev.ID = int64(1000 + offset + i)
+		ev.Summary = fmt.Sprintf("Development %d: ", offset+i+1) + strings.Repeat("a long account of what happened, ", 85)
+		out[i] = &ev
+	}
+	return out, nil
+}
+
+func (s longStore) Latest(ctx context.Context, limit int) ([]*briefing.Event, error) {
+	return s.long(ctx, 0, limit)
+}
+
+func (s longStore) Search(ctx context.Context, q briefing.Query) (briefing.Page, error) {
+	evs, err := s.long(ctx, q.Offset, q.Limit)
+	return briefing.Page{Events: evs, More: true}, err
+}
+
+// developments returns the numbers of the developments a longStore answer
+// shows, in order.
+func developments(t *testing.T, calls []slackfake.Call) []int {
+	t.Helper()
+	var out []int
+	for _, c := range calls {
+		for _, s := range sectionTexts(c) {
+			_, rest, ok := strings.Cut(s, "Development ")
+			if !ok {
+				t.Errorf("section is not a development: %.80q", s)
+				continue
+			}
+			num, _, _ := strings.Cut(rest, ":")
+			n, err := strconv.Atoi(num)
+			if err != nil {
+				t.Errorf("section %.80q: %v", s, err)
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// contexts returns the texts of a call's context blocks.
+func contexts(c slackfake.Call) []string {
+	var out []string
+	for _, b := range c.Blocks() {
+		if b["type"] == "context" {
+			out = append(out, blockText(b))
+		}
+	}
+	return out
+}
+
+// TestResponseURLLongAnswer checks that an answer longer than the five
+// posts a response_url takes keeps its end: as many developments as fit,
+// a line saying how many more there are and how to see them, the footer
+// and, for a timeline, a More button that goes on from the first
+// development left out.
+func TestResponseURLLongAnswer(t *testing.T) {
+	h := newHarness(t, config.SlackModeSocket,
+		withPagedStore(40, func(st briefing.Store) briefing.Store { return longStore{st} }))
+	h.run()
+
+	// /latest 100.
+	h.send("slash_commands", slackfake.SlashCommand("/latest", "100", "C11", "U1", h.fake.ResponseURL("latest")))
+	h.wait()
+	calls := h.fake.Responses("latest")
+	if len(calls) == 0 || len(calls) > maxResponseURLPosts {
+		t.Fatalf("%d posts to the response_url, want 1 to %d", len(calls), maxResponseURLPosts)
+	}
+	for i, c := range calls {
+		if c.Status != 200 || c.Error != "" {
+			t.Errorf("post %d refused: %d %s", i+1, c.Status, c.Error)
+		}
+	}
+	shown := developments(t, calls)
+	for i, n := range shown {
+		if n != i+1 {
+			t.Fatalf("developments shown: %v, want 1 to %d in order", shown, len(shown))
+		}
+	}
+	if len(shown) < 5 || len(shown) >= 100 {
+		t.Fatalf("%d developments shown", len(shown))
+	}
+	last := calls[len(calls)-1]
+	note := fmt.Sprintf("%d more developments did not fit in this answer: ask /latest with a smaller number, such as /latest %d.", 100-len(shown), len(shown))
+	if got := contexts(last); len(got) != 2 || got[0] != note || got[1] != "Newest first, by when the bot learned of them." {
+		t.Errorf("the last post ends with %q, want the note %q and the footer", got, note)
+	}
+
+	// A timeline page of 40: the More button starts at the first
+	// development left out.
+	h.send("slash_commands", slackfake.SlashCommand("/timeline", "ceasefire", "C11", "U1", h.fake.ResponseURL("timeline")))
+	h.wait()
+	calls = h.fake.Responses("timeline")
+	if len(calls) == 0 || len(calls) > maxResponseURLPosts {
+		t.Fatalf("%d posts to the response_url, want 1 to %d", len(calls), maxResponseURLPosts)
+	}
+	shown = developments(t, calls)
+	if len(shown) == 0 || len(shown) >= 40 || shown[len(shown)-1] != len(shown) {
+		t.Fatalf("timeline shows %v", shown)
+	}
+	last = calls[len(calls)-1]
+	note = fmt.Sprintf("%d more developments did not fit in this answer: More shows them.", 40-len(shown))
+	if got := contexts(last); len(got) != 2 || got[0] != note || !strings.HasPrefix(got[1], "Showing 1-40") {
+		t.Errorf("the last post ends with %q, want the note %q and the footer", got, note)
+	}
+	btn := button(last)
+	want := fmt.Sprintf(`{"q":"ceasefire","o":%d}`, len(shown))
+	if btn == nil || btn["value"] != want {
+		t.Fatalf("More button = %v, want value %s", btn, want)
+	}
+	h.send("interactive", slackfake.BlockAction(MoreActionID, want, "C11", "U1", "1747800000.000100", h.fake.ResponseURL("next")))
+	h.response("next", 1) // an interaction is acked before its work starts
+	h.wait()
+	if next := developments(t, h.fake.Responses("next")); len(next) == 0 || next[0] != len(shown)+1 {
+		t.Errorf("More shows %v, want it to start at %d", next, len(shown)+1)
+	}
+}
+
+// TestSocketMoreDoubleClick checks that a double click on More posts the
+// page once, while another button, or the same one later, still works.
+func TestSocketMoreDoubleClick(t *testing.T) {
+	clk := newTestClock()
+	h := newHarness(t, config.SlackModeSocket, withClock(clk))
+	h.run()
+	h.send("slash_commands", slackfake.SlashCommand("/timeline", "ceasefire", "C1", "U1", h.fake.ResponseURL("first")))
+	value, _ := button(h.response("first", 1))["value"].(string)
+
+	click := func(value, name string) {
+		h.send("interactive", slackfake.BlockAction(MoreActionID, value, "C1", "U2", "1747800000.000100", h.fake.ResponseURL(name)))
+	}
+	click(value, "click1")
+	click(value, "click2")
+	// Interactions are acked before their work starts; a command is acked
+	// after, so once it is, both clicks have been taken in.
+	h.send("slash_commands", slackfake.SlashCommand("/latest", "1", "C1", "U1", h.fake.ResponseURL("barrier")))
+	h.wait()
+	if n := len(h.fake.Responses("click1")) + len(h.fake.Responses("click2")); n != 1 {
+		t.Errorf("a double click posted the page %d times, want once", n)
+	}
+	if secs := sectionTexts(h.response("click1", 1)); len(secs) != 3 || !strings.HasPrefix(secs[0], "*19 April 2025*") {
+		t.Errorf("page 2 = %q", secs)
+	}
+	// Another page's button on the same message is another click.
+	click(`{"q":"ceasefire","o":6}`, "other")
+	h.response("other", 1)
+	// So is the same button a while later.
+	clk.Advance(time.Minute)
+	click(value, "later")
+	h.response("later", 1)
+}
+
+// TestSocketEventBusy checks that a mention or a direct message the
+// adapter has no room for gets a short "busy" reply where the answer would
+// have gone, instead of silence.
+func TestSocketEventBusy(t *testing.T) {
+	h := newHarness(t, config.SlackModeSocket)
+	h.run()
+	h.setMaxPending(0)
+	h.send("events_api", slackfake.AppMention("Ev40", "C2", "U1", "<@UBOT> latest", "1747800000.000100"))
+	c := h.posted(1)
+	if c.Channel() != "C2" || c.ThreadTS() != "1747800000.000100" || !strings.Contains(c.Text(), busyText) {
+		t.Errorf("busy note in %q thread %q: %q", c.Channel(), c.ThreadTS(), c.Text())
+	}
+	h.send("events_api", slackfake.DirectMessage("Ev41", "D1", "U1", "latest", "1747800000.000200"))
+	if c := h.posted(2); c.Channel() != "D1" || c.ThreadTS() != "" || !strings.Contains(c.Text(), busyText) {
+		t.Errorf("busy note in %q thread %q: %q", c.Channel(), c.ThreadTS(), c.Text())
+	}
+	h.wait()
+	if len(h.logs.lines("too busy", "busy note")) != 2 {
+		t.Errorf("want a log line for each busy note:\n%s", h.logs)
+	}
+
+	h.setMaxPending(100)
+	h.send("events_api", slackfake.AppMention("Ev42", "C2", "U1", "<@UBOT> latest", "1747800000.000300"))
+	if c := h.posted(3); blockText(blockOf(c, "header")) != "Latest developments" {
+		t.Errorf("answer once no longer busy: %s", c.Raw)
+	}
+}
+
+// TestRunAppTokenRefused checks that Run stops with an error saying what
+// to fix when apps.connections.open refuses the app token for good, which
+// slack-go would retry forever.
+func TestRunAppTokenRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness)
+		want  []string
+	}{
+		{"missing scope", func(h *harness) {
+			h.fake.SetError("apps.connections.open", "missing_scope")
+		}, []string{"missing_scope", "SLACK_APP_TOKEN needs the connections:write scope"}},
+		{"not an app token", func(h *harness) {
+			// What New refuses to be configured with, should a token of
+			// another kind ever start with "xapp-".
+			h.a.client = slackapi.New(testBotToken,
+				slackapi.OptionHTTPClient(h.a.http),
+				slackapi.OptionLog(discardLogger{}),
+				slackapi.OptionAPIURL(h.fake.APIURL()),
+				slackapi.OptionAppLevelToken(testBotToken))
+		}, []string{"not_allowed_token_type", "SLACK_APP_TOKEN is not an app-level token", "connections:write"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, config.SlackModeSocket)
+			tc.setup(h)
+			done := make(chan error, 1)
+			go func() { done <- h.a.Run(context.Background()) }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("Run returned nil")
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("Run = %v, want an error saying %q", err, w)
+					}
+				}
+				for _, s := range secrets {
+					if strings.Contains(err.Error(), s) {
+						t.Errorf("the error holds a secret: %v", err)
+					}
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run did not return on a refused app token")
+			}
+			if n := len(h.fake.Calls("apps.connections.open")); n != 1 {
+				t.Errorf("apps.connections.open called %d times, want once", n)
+			}
+		})
+	}
+}
+
+// blockActionWithUnknownElement is a click on More whose message holds a
+// block element of a type slack-go does not know.
+func blockActionWithUnknownElement(value, channel, user, ts, responseURL string) map[string]any {
+	p := slackfake.BlockAction(MoreActionID, value, channel, user, ts, responseURL)
+	act := p["message"].(map[string]any)["blocks"].([]any)[0].(map[string]any)
+	act["elements"] = append(act["elements"].([]any), map[string]any{"type": "future_widget", "action_id": "x"})
+	return p
+}
+
+func TestSocketUnknownBlockElement(t *testing.T) {
+	h := newHarness(t, config.SlackModeSocket)
+	h.run()
+	h.send("interactive", blockActionWithUnknownElement(`{"q":"ceasefire","o":3}`, "C1", "U1", "1747800000.000100", h.fake.ResponseURL("unknown")))
+	if secs := sectionTexts(h.response("unknown", 1)); len(secs) != 3 || !strings.HasPrefix(secs[0], "*19 April 2025*") {
+		t.Errorf("page 2 = %q", secs)
 	}
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -50,11 +51,13 @@ func TestRetryWait(t *testing.T) {
 		{"rate limited", &slackapi.RateLimitedError{RetryAfter: 2 * time.Second}, 0, 2 * time.Second, true},
 		{"rate limited too long", &slackapi.RateLimitedError{RetryAfter: 10 * time.Minute}, 0, 30 * time.Second, true},
 		{"rate limited no header", slackapi.StatusCodeError{Code: 429}, 1, 200 * time.Millisecond, true},
-		{"server error", slackapi.StatusCodeError{Code: 503}, 2, 400 * time.Millisecond, true},
+		{"server error", slackapi.StatusCodeError{Code: 503}, 2, 0, false},
 		{"client error", slackapi.StatusCodeError{Code: 400}, 0, 0, false},
 		{"response 429", &responseError{Status: 429, RetryAfter: 3 * time.Second}, 0, 3 * time.Second, true},
 		{"response 429 zero", &responseError{Status: 429}, 0, 100 * time.Millisecond, true},
-		{"response 500", &responseError{Status: 500}, 0, 100 * time.Millisecond, true},
+		{"response 500", &responseError{Status: 500}, 0, 0, false},
+		{"response 502", fmt.Errorf("post: %w", &responseError{Status: 502}), 0, 0, false},
+		{"timeout", context.DeadlineExceeded, 0, 0, false},
 		{"response expired", &responseError{Status: 404, Code: "expired_url"}, 0, 0, false},
 		{"slack error", slackapi.SlackErrorResponse{Err: "not_in_channel"}, 0, 0, false},
 		{"refused", fmt.Errorf("post: %w", &net.OpError{Op: "dial", Err: errors.New("connection refused")}), 0, 100 * time.Millisecond, true},
