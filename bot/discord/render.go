@@ -1,0 +1,528 @@
+package discord
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefbot/briefbot/bot"
+)
+
+// Message limits. Discord refuses a message that breaks one of them, and
+// discordgo checks none, so Render keeps every message inside them. Lengths
+// are counted in UTF-16 code units, which is what Discord's JavaScript
+// heritage counts and never less than the number of characters.
+// https://discord.com/developers/docs/resources/message#create-message-jsonform-params
+// https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+// https://discord.com/developers/docs/interactions/message-components#button-object
+const (
+	// MaxContent is the length of a bot message's content.
+	MaxContent = 2000
+	// MaxEmbeds is the number of embeds one message may hold.
+	MaxEmbeds = 10
+	// MaxTitle is the length of an embed's title.
+	MaxTitle = 256
+	// MaxDescription is the length of an embed's description.
+	MaxDescription = 4096
+	// MaxFooter is the length of an embed's footer text.
+	MaxFooter = 2048
+	// MaxEmbedTotal bounds the characters of all the embeds of one message
+	// together: titles, descriptions, field names and values, footers and
+	// author names.
+	MaxEmbedTotal = 6000
+	// MaxCustomID is the length of a button's custom_id.
+	MaxCustomID = 100
+	// MaxMessages bounds the messages one answer is split into; an answer
+	// that needs more is cut, saying so.
+	MaxMessages = 10
+
+	// maxFooterUsed keeps title + description + footer under
+	// MaxEmbedTotal: 256 + 4096 + 1024 = 5376.
+	maxFooterUsed = 1024
+	// Per-development bounds, so that one line always fits a description.
+	maxDate    = 100
+	maxSummary = 1500
+	maxSources = 1000
+	maxNote    = 400
+	maxLinkURL = 1000
+)
+
+// Embed colours: Discord's blurple for answers, its red for errors.
+const (
+	colorAnswer = 0x5865F2
+	colorError  = 0xED4245
+)
+
+// MorePrefix starts the custom_id of a "More" button; the offset and the
+// query follow: "more:3:ceasefire".
+const MorePrefix = "more:"
+
+// Message is one Discord message as Render makes it: content, embeds and
+// components, already escaped and within Discord's limits. The adapter adds
+// allowed_mentions (always with an empty parse list) and, for replies, the
+// message reference when it sends one.
+type Message struct {
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+}
+
+// textLen is the length Discord counts for s.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+		if r == utf8.RuneError {
+			n++ // an invalid byte; json.Marshal turns it into U+FFFD
+		}
+	}
+	return n
+}
+
+// cut shortens s to at most max UTF-16 units on a rune boundary, ending a
+// shortened text with "…".
+func cut(s string, max int) string {
+	if textLen(s) <= max {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	n := 0
+	for i, r := range s {
+		l := utf16.RuneLen(r)
+		if n+l > max-1 { // keep room for the ellipsis
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+		}
+		n += l
+	}
+	return s
+}
+
+// clean drops control characters (keeping line breaks when multiline is
+// set, else turning them into blanks), invalid UTF-8 and the bidirectional
+// overrides that make a line read differently from what it says.
+func clean(s string, multiline bool) string {
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			if multiline {
+				return r
+			}
+			return ' '
+		case r == '\t':
+			return ' '
+		case r == '\r':
+			if multiline {
+				return -1
+			}
+			return ' '
+		case unicode.IsControl(r), r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u2028', r == '\u2029', r == '\u200e', r == '\u200f':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// escapeAlways lists the characters Escape backslash-escapes wherever they
+// are: emphasis, code, spoilers, masked links, mentions (<@id>, <#id>,
+// <@&id>, <t:...>), @everyone and @here, and the backslash itself.
+// Discord's markdown treats a backslash before any punctuation as an
+// escape, so each shows as itself.
+const escapeAlways = "\\*_~`|[]<@"
+
+// escapeAtLineStart lists what is markup only at the start of a line:
+// headings, block quotes, lists and "-# " subtext.
+const escapeAtLineStart = "#>-+"
+
+// Escape makes untrusted text inert in Discord markdown: what an article
+// says is shown as written, never as formatting, a masked link, a mention
+// or @everyone. It works line by line; the start of s counts as the start
+// of a line.
+func Escape(s string) string {
+	if !strings.ContainsAny(s, escapeAlways+escapeAtLineStart+".") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = escapeLine(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// escapeInline escapes s for the middle of a line, where only the
+// characters of escapeAlways are markup.
+func escapeInline(s string) string {
+	if !strings.ContainsAny(s, escapeAlways) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for _, r := range s {
+		if strings.ContainsRune(escapeAlways, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func escapeLine(l string) string {
+	var b strings.Builder
+	b.Grow(len(l) + len(l)/8)
+	j := 0
+	for j < len(l) && l[j] == ' ' {
+		j++
+	}
+	b.WriteString(l[:j])
+	rest := l[j:]
+	switch {
+	case rest == "":
+	case strings.IndexByte(escapeAtLineStart, rest[0]) >= 0:
+		b.WriteByte('\\')
+		b.WriteByte(rest[0])
+		rest = rest[1:]
+	case orderedListMarker(rest):
+		// "1. " starts a numbered list: escape its dot.
+		k := strings.IndexByte(rest, '.')
+		b.WriteString(rest[:k])
+		b.WriteString(`\.`)
+		rest = rest[k+1:]
+	}
+	b.WriteString(escapeInline(rest))
+	return b.String()
+}
+
+// orderedListMarker reports whether s starts with digits, a dot and a blank.
+func orderedListMarker(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(s) && s[i] == '.' && s[i+1] == ' '
+}
+
+// escapedPieces escapes one line of text and splits it into pieces of at
+// most max units, at a blank where it can, never inside a rune or between
+// a backslash and the character it escapes.
+func escapedPieces(line string, max int) []string {
+	esc := Escape(line)
+	if textLen(esc) <= max {
+		return []string{esc}
+	}
+	var out []string
+	for esc != "" {
+		n, end, lastBlank := 0, len(esc), -1
+		for i, r := range esc {
+			l := utf16.RuneLen(r)
+			if n+l > max {
+				end = i
+				break
+			}
+			n += l
+			if r == ' ' {
+				lastBlank = i
+			}
+		}
+		if end < len(esc) && lastBlank > 0 {
+			end = lastBlank + 1
+		}
+		// Never end a piece on the backslash of an escape.
+		for end < len(esc) && end > 0 && trailingBackslashes(esc[:end])%2 == 1 {
+			end--
+		}
+		if end == 0 {
+			end = len(esc)
+		}
+		out = append(out, strings.TrimRight(esc[:end], " "))
+		esc = esc[end:]
+	}
+	return out
+}
+
+func trailingBackslashes(s string) int {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n
+}
+
+// linkURL returns u made safe for the target of a masked link, or false
+// when u is not an absolute http(s) URL (a javascript: or relative URL is
+// never linked).
+func linkURL(u string) (string, bool) {
+	u = strings.TrimSpace(u)
+	if textLen(u) > maxLinkURL || strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", false
+	}
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
+		return "", false
+	}
+	return linkEscaper.Replace(u), true
+}
+
+// linkEscaper percent-encodes what would end a masked link's target early:
+// parentheses and angle brackets, legal in a URL once encoded.
+var linkEscaper = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+
+// sourceLinks renders an item's sources as "[AP](url) · Reuters" within
+// max units, ending with "+N more" when they do not all fit.
+func sourceLinks(srcs []bot.Link, max int) string {
+	var parts []string
+	n := 0
+	const sep = " · "
+	for i, l := range srcs {
+		name := strings.TrimSpace(clean(l.Name, false))
+		var s string
+		if u, ok := linkURL(l.URL); ok {
+			if name == "" {
+				if p, err := url.Parse(l.URL); err == nil {
+					name = p.Host
+				}
+			}
+			s = "[" + escapeInline(cut(name, 100)) + "](" + u + ")"
+		} else if name != "" {
+			s = escapeInline(cut(name, 100))
+		} else {
+			continue
+		}
+		more := sep + "+" + strconv.Itoa(len(srcs)-i) + " more"
+		if n+textLen(sep)+textLen(s)+textLen(more) > max {
+			parts = append(parts, "+"+strconv.Itoa(len(srcs)-i)+" more")
+			break
+		}
+		parts = append(parts, s)
+		n += textLen(s) + textLen(sep)
+	}
+	return strings.Join(parts, sep)
+}
+
+// itemLine renders one development as one line of a description: the date
+// in bold, the summary, the sources as links and the note in italics.
+func itemLine(it bot.Item) string {
+	var b strings.Builder
+	summary := cut(strings.TrimSpace(clean(it.Summary, false)), maxSummary)
+	if date := strings.TrimSpace(clean(it.Date, false)); date != "" {
+		b.WriteString("**" + escapeInline(cut(date, maxDate)) + "** ")
+		b.WriteString(escapeInline(summary))
+	} else {
+		b.WriteString(Escape(summary)) // the summary starts the line
+	}
+	if src := sourceLinks(it.Sources, maxSources); src != "" {
+		b.WriteString(" — " + src)
+	}
+	if note := strings.TrimSpace(clean(it.Note, false)); note != "" {
+		b.WriteString(" · *" + escapeInline(cut(note, maxNote)) + "*")
+	}
+	return b.String()
+}
+
+// EncodeMore returns the custom_id of a "More" button that pages to next,
+// or false when it would be longer than Discord allows.
+func EncodeMore(next bot.PageRef) (string, bool) {
+	if next.Offset < 0 || strings.TrimSpace(next.Query) == "" {
+		return "", false
+	}
+	id := MorePrefix + strconv.Itoa(next.Offset) + ":" + next.Query
+	if textLen(id) > MaxCustomID || !utf8.ValidString(id) {
+		return "", false
+	}
+	return id, true
+}
+
+// DecodeMore reads a custom_id written by EncodeMore.
+func DecodeMore(id string) (bot.PageRef, bool) {
+	rest, ok := strings.CutPrefix(id, MorePrefix)
+	if !ok {
+		return bot.PageRef{}, false
+	}
+	off, q, ok := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(off)
+	if !ok || err != nil || n < 0 || strings.TrimSpace(q) == "" {
+		return bot.PageRef{}, false
+	}
+	return bot.PageRef{Query: q, Offset: n}, true
+}
+
+// footerText adapts the bot's footer to Discord, where paging is the More
+// button or a mention saying "more" (there is no /more command).
+func footerText(f string, button bool) string {
+	f = strings.TrimSpace(clean(f, false))
+	if button {
+		f = strings.ReplaceAll(f, "/more", "Press More")
+	} else {
+		f = strings.ReplaceAll(f, "/more", `Mention me with "more"`)
+	}
+	return cut(f, maxFooterUsed)
+}
+
+// cutNote ends an answer that needed more than MaxMessages messages.
+const cutNote = "*The answer was cut here: it is too long for Discord. Ask a narrower question.*"
+
+// Render turns a reply into one or more Discord messages, one embed each:
+// the title, the reply's text, then one line per development (the date in
+// bold, the summary, the sources as links), and the footer. Everything
+// from the reply is cleaned and escaped, so an article can neither format
+// the answer nor forge a link or a mention. A long reply is split on line
+// boundaries into several messages, each within Discord's limits (see
+// MaxDescription and MaxEmbedTotal); the first carries the title, the last
+// the footer and, when the reply has a next page, a "More" button whose
+// custom_id names that page (see EncodeMore). Errors are red and start
+// with a warning sign.
+func Render(r bot.Reply) []Message {
+	var lines []string
+	if txt := strings.Trim(clean(r.Text, true), "\n "); txt != "" {
+		prefix := ""
+		if r.Error {
+			prefix = "⚠️ "
+		}
+		for i, l := range strings.Split(txt, "\n") {
+			l = strings.TrimRightFunc(l, unicode.IsSpace)
+			if l == "" {
+				lines = append(lines, "")
+				continue
+			}
+			pieces := escapedPieces(l, MaxDescription-textLen(prefix))
+			if i == 0 {
+				pieces[0] = prefix + pieces[0]
+			}
+			lines = append(lines, pieces...)
+		}
+		if len(r.Items) > 0 {
+			lines = append(lines, "")
+		}
+	}
+	for _, it := range r.Items {
+		lines = append(lines, itemLine(it))
+	}
+
+	chunks := pack(lines, MaxDescription)
+	if len(chunks) > MaxMessages {
+		chunks = chunks[:MaxMessages]
+		last := chunks[MaxMessages-1]
+		for textLen(last)+1+textLen(cutNote) > MaxDescription {
+			i := strings.LastIndexByte(last, '\n')
+			if i < 0 {
+				last = ""
+				break
+			}
+			last = last[:i]
+		}
+		chunks[MaxMessages-1] = strings.TrimLeft(last+"\n"+cutNote, "\n")
+	}
+	if len(chunks) == 0 {
+		chunks = []string{""}
+	}
+
+	var button discordgo.MessageComponent
+	if r.Next != nil {
+		if id, ok := EncodeMore(*r.Next); ok {
+			button = discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: id},
+			}}
+		}
+	}
+	color := colorAnswer
+	if r.Error {
+		color = colorError
+	}
+	title := cut(strings.TrimSpace(titleEscape(clean(r.Title, false))), MaxTitle)
+	footer := footerText(r.Footer, button != nil)
+
+	msgs := make([]Message, 0, len(chunks))
+	for i, c := range chunks {
+		e := &discordgo.MessageEmbed{Description: c, Color: color}
+		if i == 0 {
+			e.Title = title
+		}
+		var m Message
+		if i == len(chunks)-1 {
+			if footer != "" {
+				e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
+			}
+			if button != nil {
+				m.Components = []discordgo.MessageComponent{button}
+			}
+		}
+		if e.Title == "" && e.Description == "" && e.Footer == nil {
+			e.Description = "…"
+		}
+		m.Embeds = []*discordgo.MessageEmbed{e}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// titleEscape escapes the inline markup an embed title renders.
+func titleEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\*_~`|", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// pack joins lines into chunks of at most max units, breaking only between
+// lines. Blank lines at the start of a chunk are dropped. Every line must
+// fit max on its own.
+func pack(lines []string, max int) []string {
+	var out []string
+	var cur strings.Builder
+	size := 0
+	for _, l := range lines {
+		if size == 0 && l == "" {
+			continue
+		}
+		add := textLen(l)
+		if size > 0 {
+			add++ // the line break
+		}
+		if size > 0 && size+add > max {
+			out = append(out, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+			size = 0
+			if l == "" {
+				continue
+			}
+			add = textLen(l)
+		}
+		if size > 0 {
+			cur.WriteByte('\n')
+		}
+		cur.WriteString(l)
+		size += add
+	}
+	if s := strings.TrimRight(cur.String(), "\n"); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// embedsLen is the length Discord counts against MaxEmbedTotal.
+func embedsLen(es []*discordgo.MessageEmbed) int {
+	n := 0
+	for _, e := range es {
+		n += textLen(e.Title) + textLen(e.Description)
+		if e.Footer != nil {
+			n += textLen(e.Footer.Text)
+		}
+		if e.Author != nil {
+			n += textLen(e.Author.Name)
+		}
+		for _, f := range e.Fields {
+			n += textLen(f.Name) + textLen(f.Value)
+		}
+	}
+	return n
+}
