@@ -248,3 +248,17 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestDiscordInviteURL(t *testing.T) {
+	dir := t.TempDir()
+	out := mustRun(t, dir, "discord", "invite-url", "--app-id", "1234567890123456789")
+	want := "https://discord.com/oauth2/authorize?client_id=1234567890123456789"
+	if !strings.HasPrefix(out, want) || !strings.Contains(out, "applications.commands") || !strings.Contains(out, "permissions=274877991936") {
+		t.Errorf("invite-url printed %q", out)
+	}
+	for _, args := range [][]string{{"discord"}, {"discord", "invite-url"}, {"discord", "invite-url", "--app-id", "abc"}, {"discord", "nope"}} {
+		if r := briefbot(t, dir, "", args...); r.code != 2 {
+			t.Errorf("briefbot %v: exit %d, want 2 (%v)", args, r.code, r.err)
+		}
+	}
+}

@@ -36,6 +36,7 @@ Usage:
   briefbot eval timex DIR        score the date finder on TimeML (.tml) files, TempEval-3 style [--docs] [--errors]
   briefbot timex find TEXT...|-  the dates and times in a text: --ref 2025-05-20 (default today)
   briefbot timex annotate IN OUT write TimeML with the dates found (a .tml file, or a directory)
+  briefbot discord invite-url    the link that adds the bot to a Discord server [--app-id ID]
   briefbot help                  this text
 
 Global flags (before or after the command):
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return err
 	case "synth":
 		return cmdSynth(rest, stdout)
+	case "discord":
+		return cmdDiscord(rest, env, configPath, stdout)
 	case "eval":
 		return cmdEval(rest, stdout)
 	case "timex":

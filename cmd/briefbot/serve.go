@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/bot/console"
+	"github.com/briefbot/briefbot/bot/discord"
 	"github.com/briefbot/briefbot/bot/slack"
 )
 
@@ -51,7 +52,16 @@ func (a *app) serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 		tasks = append(tasks, task{"slack (" + a.cfg.Slack.Mode + " mode)", ad.Run})
 	}
 	if a.cfg.DiscordEnabled() {
-		a.log.Warn("a Discord token is set, but this build has no Discord adapter yet; Discord is ignored")
+		ad, err := discord.New(a.bot, discord.Config{
+			Token:         a.cfg.Discord.Token,
+			GuildID:       a.cfg.Discord.GuildID,
+			ApplicationID: a.cfg.Discord.ApplicationID,
+			Log:           a.log,
+		})
+		if err != nil {
+			return err
+		}
+		tasks = append(tasks, task{"discord", ad.Run})
 	}
 	if a.cfg.HTTP.Listen != "" {
 		tasks = append(tasks, task{"http " + a.cfg.HTTP.Listen, func(ctx context.Context) error {
