@@ -31,8 +31,15 @@ const (
 // from Discord too): /timeline with an autocompleted query, /latest with an
 // optional count, /brief and /ingest with the article's text and optional
 // details.
+//
+// /ingest adds to the timeline everyone reads, source names and links
+// included, so by default only members with Manage Server may use it (and
+// Discord hides it from the others): its default_member_permissions is
+// IngestPermissions. A server's admins can open it to other roles or
+// members in Server Settings > Integrations.
 func Commands() []*discordgo.ApplicationCommand {
 	one := float64(1)
+	ingestPerms := IngestPermissions
 	return []*discordgo.ApplicationCommand{
 		{
 			Name:        "timeline",
@@ -62,8 +69,9 @@ func Commands() []*discordgo.ApplicationCommand {
 			Description: "Scheduled briefings",
 		},
 		{
-			Name:        "ingest",
-			Description: "Add an article to the timeline",
+			Name:                     "ingest",
+			Description:              "Add an article to the timeline",
+			DefaultMemberPermissions: &ingestPerms,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "text", Description: "The article's text", Required: true, MaxLength: 6000},
 				{Type: discordgo.ApplicationCommandOptionString, Name: "published", Description: "Publication date, such as 2025-05-20 or 2025-05-20T14:30:00Z (default: now)", MaxLength: 40},
@@ -90,6 +98,10 @@ const (
 	// PermSendMessagesInThreads (1<<38) lets it answer mentions in
 	// threads.
 	PermSendMessagesInThreads int64 = 1 << 38
+
+	// IngestPermissions is the permission a member needs, by default, to
+	// use /ingest: Manage Server (1<<5).
+	IngestPermissions int64 = discordgo.PermissionManageGuild
 
 	// InvitePermissions is all the bot needs: 274877991936.
 	InvitePermissions = PermViewChannel | PermSendMessages | PermEmbedLinks | PermReadMessageHistory | PermSendMessagesInThreads

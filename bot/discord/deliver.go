@@ -69,6 +69,7 @@ type apiError struct {
 	RetryAfter time.Duration
 	Held       bool  // not sent: the route is rate limited for longer than the adapter waits
 	Dial       bool  // the connection could not be opened: nothing was sent
+	Unsent     bool  // not sent for another reason: a rate-limit wait cut short, a body that could not be encoded
 	Err        error // the transport error when no answer came
 }
 
@@ -87,6 +88,18 @@ func (e *apiError) Error() string {
 }
 
 func (e *apiError) Unwrap() error { return e.Err }
+
+// refused reports whether a failed call certainly did nothing: Discord
+// answered with a 4xx (such as 10062 Unknown interaction, or a 429), or
+// the request was never sent. A 5xx, a timeout or a connection lost
+// mid-request is ambiguous: Discord may have done what was asked.
+func refused(err error) bool {
+	var e *apiError
+	if !errors.As(err, &e) {
+		return false
+	}
+	return (e.Status >= 400 && e.Status < 500) || e.Held || e.Dial || e.Unsent
+}
 
 // redact removes the bot token from a text, in case one ever carried it.
 func (a *Adapter) redact(v any) string {
@@ -193,7 +206,11 @@ func (a *Adapter) callback(ctx context.Context, i *discordgo.Interaction, what s
 
 // deferResponse acknowledges an interaction within Discord's 3 s with a
 // deferred response (type 5 for a command, 6 for a button), and reports
-// whether Discord took it.
+// whether the answer should still be worked on: unless Discord certainly
+// refused the deferral (see refused), such as a 10062 for an interaction
+// that expired. After a 5xx or a timeout Discord may well have taken it,
+// and dropping the work would leave the user looking at "thinking…" for
+// good; if it did not, the edit or follow-up fails (10015) and says so.
 func (a *Adapter) deferResponse(ctx context.Context, i *discordgo.Interaction, typ discordgo.InteractionResponseType, ephemeral bool) bool {
 	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
@@ -201,10 +218,20 @@ func (a *Adapter) deferResponse(ctx context.Context, i *discordgo.Interaction, t
 	if ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	if err := a.callback(ctx, i, "defer", callbackBody{Type: typ, Data: data}); err != nil {
+	err := a.callback(ctx, i, "defer", callbackBody{Type: typ, Data: data})
+	if err == nil {
+		return true
+	}
+	if refused(err) {
 		a.logDeliveryError(err, i.ChannelID)
 		return false
 	}
+	var status int
+	var e *apiError
+	if errors.As(err, &e) {
+		status = e.Status
+	}
+	a.log.Warn("discord: the deferral may or may not have reached Discord; answering anyway", "interaction", i.ID, "channel", i.ChannelID, "status", status, "err", a.redact(err))
 	return true
 }
 

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -94,19 +95,50 @@ const (
 	// maxReconnectWait bounds the wait between gateway connection
 	// attempts.
 	maxReconnectWait = time.Minute
+	// interactionLife is how long an interaction token works: the edits
+	// and follow-ups of a deferred answer must be made within it.
+	interactionLife = 15 * time.Minute
+	// maxInteractionAge: an interaction older than this when a worker
+	// takes it up is dropped, since its answer could not be computed and
+	// delivered before its token expires (see dropStale).
+	maxInteractionAge = 14 * time.Minute
+	// clickWindow is how long a click on a button is remembered, so that
+	// a double click pages once (see component).
+	clickWindow = 10 * time.Second
+	// registerBackoff, maxRegisterWait and maxRegisterAttempts bound the
+	// background retries of the command registration.
+	registerBackoff     = 5 * time.Second
+	maxRegisterWait     = 5 * time.Minute
+	maxRegisterAttempts = 8
 )
+
+// discordEpoch is the first millisecond of 2015, from which Discord's
+// snowflake IDs count time.
+// https://discord.com/developers/docs/reference#snowflakes
+const discordEpoch = 1420070400000
+
+// snowflakeTime returns when the snowflake id was made, or false when id is
+// not a snowflake.
+func snowflakeTime(id string) (time.Time, bool) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n>>22 == 0 {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(int64(n>>22) + discordEpoch), true
+}
 
 // Adapter connects a bot to Discord. It is safe for concurrent use; create
 // it with New.
 type Adapter struct {
-	bot   *bot.Bot
-	cfg   Config
-	log   *slog.Logger
-	sess  *discordgo.Session
-	rest  *restClient
-	conns *connTracker
-	seen  *dedupe
-	cands []suggestion
+	bot    *bot.Bot
+	cfg    Config
+	log    *slog.Logger
+	sess   *discordgo.Session
+	rest   *restClient
+	conns  *connTracker
+	seen   *dedupe
+	clicks *dedupe // message ID and custom_id of recent button clicks
+	cands  []suggestion
 
 	sem        chan struct{}
 	busy       chan struct{} // bounds the "busy" answers in flight
@@ -134,6 +166,9 @@ type Adapter struct {
 	maxRetries    int
 	maxRetryAfter time.Duration
 	backoff       time.Duration
+	// regBackoff is the first wait between registration attempts (see
+	// registerCommands).
+	regBackoff time.Duration
 }
 
 // New returns an adapter for b. It checks the configuration without
@@ -209,6 +244,7 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		rest:          newRESTClient(cfg.HTTPClient, token, maxRateLimitWait),
 		conns:         conns,
 		seen:          newDedupe(10_000, time.Hour, cfg.Now),
+		clicks:        newDedupe(10_000, clickWindow, cfg.Now),
 		cands:         suggestions(),
 		sem:           make(chan struct{}, cfg.Workers),
 		busy:          make(chan struct{}, cfg.Workers),
@@ -223,6 +259,7 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		maxRetries:    3,
 		maxRetryAfter: maxRateLimitWait,
 		backoff:       500 * time.Millisecond,
+		regBackoff:    registerBackoff,
 	}
 	sess.AddHandler(a.onReady)
 	sess.AddHandler(a.onResumed)
@@ -238,8 +275,9 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 // connection drops it reconnects (resuming the session), waiting longer
 // between failed attempts. It returns an error at once, without
 // retrying, when Discord closes the gateway with a fatal code: a
-// *FatalCloseError, such as 4004 for a rejected token. Run may be called
-// once.
+// *FatalCloseError, such as 4004 for a rejected token, and when the
+// environment names a proxy the gateway connection cannot use. Run may be
+// called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.mu.Lock()
 	if a.running || a.closed {
@@ -251,13 +289,29 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer a.shutdown()
 	defer a.closeGateway()
 
+	if err := a.conns.checkProxy(gatewayHost); err != nil {
+		a.log.Error("discord: cannot connect to the gateway; stopping", "err", err)
+		return err
+	}
 	if err := a.connect(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		return err
 	}
-	a.registerCommands(ctx)
+	// The registration retries in the background, and ends before Run
+	// returns.
+	regCtx, stopRegistering := context.WithCancel(ctx)
+	var registering sync.WaitGroup
+	defer func() {
+		stopRegistering()
+		registering.Wait()
+	}()
+	registering.Add(1)
+	go func() {
+		defer registering.Done()
+		a.registerCommands(regCtx)
+	}()
 	return a.supervise(ctx)
 }
 
@@ -300,6 +354,11 @@ func (a *Adapter) connect(ctx context.Context) error {
 		if errors.As(err, &fe) {
 			a.log.Error("discord: the gateway refused the connection; stopping", "close_code", fe.Code, "err", err)
 			return err
+		}
+		var pe *ProxyError
+		if errors.As(err, &pe) {
+			a.log.Error("discord: cannot connect to the gateway; stopping", "err", pe)
+			return pe
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -455,8 +514,10 @@ func (a *Adapter) applicationID() string {
 
 // registerCommands overwrites the application's commands with Commands():
 // in the configured guild, else globally (global commands can take up to
-// an hour to appear). A failure is logged; mentions work without
-// commands.
+// an hour to appear). Mentions work without commands, so a failure does
+// not stop the adapter: a 5xx, a 429 or a network error is retried, with
+// a growing wait, at most maxRegisterAttempts times or until ctx is done;
+// anything else (a rejected token, a missing scope) is logged at once.
 func (a *Adapter) registerCommands(ctx context.Context) {
 	appID := a.applicationID()
 	if appID == "" {
@@ -467,19 +528,45 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 	if a.cfg.GuildID != "" {
 		endpoint, scope = discordgo.EndpointApplicationGuildCommands(appID, a.cfg.GuildID), "guild"
 	}
-	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
-	defer cancel()
-	err := a.do(ctx, request{what: "register commands", method: http.MethodPut, url: endpoint, body: commandsJSON(Commands())})
-	if err != nil {
+	wait := a.regBackoff
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, deliverTimeout)
+		err := a.do(actx, request{what: "register commands", method: http.MethodPut, url: endpoint, body: commandsJSON(Commands())})
+		cancel()
+		if err == nil {
+			a.log.Info("discord: commands registered", "scope", scope, "guild", a.cfg.GuildID, "commands", len(Commands()), "attempt", attempt)
+			return
+		}
+		if ctx.Err() != nil {
+			return // Run is ending
+		}
 		var e *apiError
 		if errors.As(err, &e) && (e.Status == http.StatusForbidden || e.Code == 50001) {
 			a.log.Error("discord: cannot register the commands: invite the bot with the applications.commands scope (briefbot discord invite-url)", "scope", scope, "guild", a.cfg.GuildID, "status", e.Status, "error_code", e.Code)
 			return
 		}
-		a.logDeliveryError(err, "")
-		return
+		retry := errors.As(err, &e) && (e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests)
+		if !retry {
+			a.logDeliveryError(err, "")
+			return
+		}
+		if attempt >= maxRegisterAttempts {
+			a.log.Error("discord: cannot register the commands; giving up (mentions still work; restart to try again)", "scope", scope, "attempts", attempt, "err", a.redact(err))
+			return
+		}
+		if e.RetryAfter > wait {
+			wait = e.RetryAfter
+		}
+		a.log.Warn("discord: cannot register the commands; retrying in the background", "scope", scope, "attempt", attempt, "wait", wait, "err", a.redact(err))
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+		wait = min(wait*2, maxRegisterWait)
 	}
-	a.log.Info("discord: commands registered", "scope", scope, "guild", a.cfg.GuildID, "commands", len(Commands()))
 }
 
 // shutdown stops taking work, waits up to the grace period for the
@@ -533,6 +620,20 @@ func (a *Adapter) reserve() (ok, stopping bool) {
 	}
 	a.inflight++
 	return true, false
+}
+
+// hold counts an answer that needs no place in the queue (a busy answer,
+// the acknowledgement of a repeated click) as work in progress, so that
+// Run waits for it. It fails only when the adapter is stopping. Every
+// successful hold is followed by release.
+func (a *Adapter) hold() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	a.inflight++
+	return true
 }
 
 func (a *Adapter) release() {
@@ -692,6 +793,9 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 	a.start("command /"+data.Name, func(ctx context.Context) bool {
 		return a.deferResponse(ctx, i, discordgo.InteractionResponseDeferredChannelMessageWithSource, ephemeral)
 	}, func(ctx context.Context) {
+		if a.dropStale(ctx, i, true) {
+			return
+		}
 		r := a.answer(ctx, func(ctx context.Context) bot.Reply { return a.bot.Handle(ctx, msg) })
 		ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 		defer cancel()
@@ -702,10 +806,18 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 }
 
 // component answers a click on "More": a deferred update at once, then
-// the page the button names as a follow-up.
+// the page the button names as a follow-up. A second click on the same
+// button of the same message within clickWindow (a double click, or two
+// people at once) is only acknowledged: the page it asks for is being
+// posted already, for everyone in the channel to see.
 func (a *Adapter) component(i *discordgo.Interaction) {
 	data, ok := i.Data.(discordgo.MessageComponentInteractionData)
 	if !ok || !strings.HasPrefix(data.CustomID, MorePrefix) {
+		return
+	}
+	if i.Message != nil && i.Message.ID != "" && a.clicks.Seen("click:"+i.Message.ID+":"+data.CustomID) {
+		a.log.Debug("discord: the same button was clicked again; acknowledged only", "interaction", i.ID, "message", i.Message.ID)
+		a.quickAnswer(i, "acknowledge repeated click", callbackBody{Type: discordgo.InteractionResponseDeferredMessageUpdate})
 		return
 	}
 	if ok, stopping := a.reserve(); !ok {
@@ -718,6 +830,9 @@ func (a *Adapter) component(i *discordgo.Interaction) {
 	a.start("more", func(ctx context.Context) bool {
 		return a.deferResponse(ctx, i, discordgo.InteractionResponseDeferredMessageUpdate, false)
 	}, func(ctx context.Context) {
+		if a.dropStale(ctx, i, false) {
+			return
+		}
 		ref, ok := DecodeMore(data.CustomID)
 		var r bot.Reply
 		if ok {
@@ -762,27 +877,67 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 	}()
 }
 
-// turnAway tells the user, alone, that the bot is too busy. The answers
-// it sends at once are bounded too; past the bound the interaction is left
-// to time out.
+// turnAway tells the user, alone, that the bot is too busy.
 func (a *Adapter) turnAway(i *discordgo.Interaction) {
+	m := Render(bot.Reply{Error: true, Text: busyText})[0]
+	a.quickAnswer(i, "busy answer", callbackBody{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: messageBody{
+		Embeds: m.Embeds, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+	}})
+}
+
+// quickAnswer answers an interaction at once with body, outside the queue:
+// a busy answer or the acknowledgement of a repeated click. These answers
+// are bounded too (past the bound the interaction is left to time out) and
+// count as work in progress, so that none outlives Run.
+func (a *Adapter) quickAnswer(i *discordgo.Interaction, what string, body callbackBody) {
 	select {
 	case a.busy <- struct{}{}:
 	default:
 		return
 	}
+	if !a.hold() {
+		<-a.busy
+		return
+	}
 	go func() {
+		defer a.release()
 		defer func() { <-a.busy }()
 		ctx, cancel := context.WithTimeout(a.jobs, ackTimeout)
 		defer cancel()
-		m := Render(bot.Reply{Error: true, Text: busyText})[0]
-		body := callbackBody{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: messageBody{
-			Embeds: m.Embeds, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
-		}}
-		if err := a.callback(ctx, i, "busy answer", body); err != nil {
+		if err := a.callback(ctx, i, what, body); err != nil {
 			a.logDeliveryError(err, i.ChannelID)
 		}
 	}()
+}
+
+// tooLongText is the last answer to an interaction dropped by dropStale.
+const tooLongText = "Sorry, this took too long: the bot was too busy to answer in time. Ask again."
+
+// dropStale drops an interaction whose token could expire before its
+// answer is delivered: one older than maxInteractionAge (counted from its
+// snowflake ID) when a worker takes it up. It logs one line and, while the
+// token still works, says so: in the deferred response (editOriginal, for
+// a command) or in a private follow-up (for a button, whose original
+// response is the message with the button). It reports whether
+// the interaction was dropped. The age is read against the host's clock,
+// which must be roughly right (as TLS needs it to be anyway).
+func (a *Adapter) dropStale(ctx context.Context, i *discordgo.Interaction, editOriginal bool) bool {
+	created, ok := snowflakeTime(i.ID)
+	if !ok {
+		return false
+	}
+	age := a.cfg.Now().Sub(created)
+	if age < maxInteractionAge {
+		return false
+	}
+	told := false
+	if left := interactionLife - age; left > time.Second {
+		ctx, cancel := context.WithTimeout(ctx, min(left, deliverTimeout))
+		defer cancel()
+		told = a.respond(ctx, i, bot.Reply{Error: true, Text: tooLongText}, editOriginal, true) == nil
+	}
+	a.log.Warn("discord: the interaction waited too long for a worker; dropped", "interaction", i.ID, "channel", i.ChannelID, "age", age.Round(time.Second), "user_told", told)
+	return true
 }
 
 // Post posts a reply in a channel, in as many messages as Render makes:

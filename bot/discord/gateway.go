@@ -110,22 +110,65 @@ func (t *connTracker) websocketDialer(handshake time.Duration) *websocket.Dialer
 	}
 }
 
+// gatewayHost is where Discord's gateway is, as GET /gateway answers it.
+const gatewayHost = "gateway.discord.gg:443"
+
+// ProxyError reports that the environment names a proxy for the gateway
+// that the adapter cannot use: only http:// proxies (HTTP CONNECT) are
+// supported for the gateway's websocket. Reconnecting cannot cure it, so
+// Run returns it.
+type ProxyError struct {
+	Variable string // HTTPS_PROXY, or HTTP_PROXY for a ws:// gateway
+	Proxy    string // the proxy's URL, its password hidden
+	Scheme   string
+}
+
+func (e *ProxyError) Error() string {
+	return fmt.Sprintf("discord: %s names a %s:// proxy (%s), which the gateway connection cannot use: set %s to an http:// proxy, or add the gateway (%s) to NO_PROXY",
+		e.Variable, e.Scheme, e.Proxy, e.Variable, "gateway.discord.gg")
+}
+
+// proxyFor returns the proxy the environment names for a connection to
+// addr with scheme ("https" for wss://, "http" for ws://), or nil, and a
+// *ProxyError when that proxy cannot be used.
+func (t *connTracker) proxyFor(addr, scheme string) (*url.URL, error) {
+	if t.proxy == nil {
+		return nil, nil
+	}
+	u, err := t.proxy(&http.Request{URL: &url.URL{Scheme: scheme, Host: addr}})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	if u != nil && u.Scheme != "http" {
+		v := "HTTPS_PROXY"
+		if scheme == "http" {
+			v = "HTTP_PROXY"
+		}
+		return nil, &ProxyError{Variable: v, Proxy: u.Redacted(), Scheme: u.Scheme}
+	}
+	return u, nil
+}
+
+// checkProxy fails when the environment names, for the gateway at addr, a
+// proxy the adapter cannot use.
+func (t *connTracker) checkProxy(addr string) error {
+	_, err := t.proxyFor(addr, "https")
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return nil
+}
+
 // dialDirectOrProxy opens a TCP connection to addr, through the HTTP proxy
 // the environment names for scheme (HTTPS_PROXY, NO_PROXY...) if any.
 func (t *connTracker) dialDirectOrProxy(ctx context.Context, network, addr, scheme string) (net.Conn, error) {
-	var proxyURL *url.URL
-	if t.proxy != nil {
-		u, err := t.proxy(&http.Request{URL: &url.URL{Scheme: scheme, Host: addr}})
-		if err != nil {
-			return nil, err
-		}
-		proxyURL = u
+	proxyURL, err := t.proxyFor(addr, scheme)
+	if err != nil {
+		return nil, err
 	}
 	if proxyURL == nil {
 		return t.dialer.DialContext(ctx, network, addr)
-	}
-	if proxyURL.Scheme != "http" {
-		return nil, fmt.Errorf("proxy scheme %q is not supported for the gateway; use an http:// proxy", proxyURL.Scheme)
 	}
 	proxyAddr := proxyURL.Host
 	if proxyURL.Port() == "" {

@@ -125,6 +125,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	a.backoff = 20 * time.Millisecond
+	a.regBackoff = 50 * time.Millisecond
 	h.a = a
 	// Registered after the fake's, so it runs first: Run ends before the
 	// fake closes.
@@ -181,9 +182,15 @@ func (h *harness) run() {
 	}
 }
 
-// id returns a fresh snowflake-shaped ID.
+// id returns a fresh snowflake, made now: the adapter reads an
+// interaction's age from its ID.
 func (h *harness) id() string {
-	return fmt.Sprint(1300000000000000000 + h.ids.Add(1))
+	return snowflakeAt(time.Now(), h.ids.Add(1))
+}
+
+// snowflakeAt returns a snowflake made at t, with seq in its low bits.
+func snowflakeAt(t time.Time, seq int64) string {
+	return fmt.Sprint((t.UnixMilli()-discordEpoch)<<22 | seq&(1<<22-1))
 }
 
 // token returns a fresh interaction token.

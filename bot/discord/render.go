@@ -2,6 +2,7 @@ package discord
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -44,7 +45,9 @@ const (
 	// maxFooterUsed keeps title + description + footer under
 	// MaxEmbedTotal: 256 + 4096 + 1024 = 5376.
 	maxFooterUsed = 1024
-	// Per-development bounds, so that one line always fits a description.
+	// Per-development bounds, counted once escaped, so that one line
+	// always fits a description: "**" + 100 + "** " + 1500 + " — " + 1000
+	// + " · *" + 400 + "*" = 3013 units < MaxDescription.
 	maxDate    = 100
 	maxSummary = 1500
 	maxSources = 1000
@@ -102,6 +105,51 @@ func cut(s string, max int) string {
 		n += l
 	}
 	return s
+}
+
+// cutEscaped shortens escaped text to at most max UTF-16 units, like cut,
+// but never between a backslash and the character it escapes, so that the
+// cut cannot unescape anything (the ellipsis included). Escaping can double
+// a text's length, so a bound on what is shown must be applied after it.
+func cutEscaped(esc string, max int) string {
+	if textLen(esc) <= max {
+		return esc
+	}
+	if max <= 0 {
+		return ""
+	}
+	end := fitEnd(esc, max-1) // keep room for the ellipsis
+	end = escapeSafeEnd(esc, end)
+	kept := strings.TrimRightFunc(esc[:end], unicode.IsSpace)
+	kept = kept[:escapeSafeEnd(kept, len(kept))]
+	return kept + "…"
+}
+
+// fitEnd returns the length in bytes of the longest prefix of s, ending on
+// a rune boundary, that holds at most max UTF-16 units.
+func fitEnd(s string, max int) int {
+	n := 0
+	for i, r := range s {
+		l := utf16.RuneLen(r)
+		if r == utf8.RuneError {
+			l++
+		}
+		if n+l > max {
+			return i
+		}
+		n += l
+	}
+	return len(s)
+}
+
+// escapeSafeEnd moves end back, if needed, so that esc[:end] does not end
+// on the backslash of an escape: an odd run of backslashes at the end means
+// the last one escapes the character that was cut off.
+func escapeSafeEnd(esc string, end int) int {
+	if end > 0 && trailingBackslashes(esc[:end])%2 == 1 {
+		end--
+	}
+	return end
 }
 
 // clean drops control characters (keeping line breaks when multiline is
@@ -174,14 +222,27 @@ func escapeInline(s string) string {
 }
 
 func escapeLine(l string) string {
+	start, rest := lineStart(l)
+	return start + escapeInline(rest)
+}
+
+// escapeLineStart escapes the markup at the start of l only, for a piece
+// of escaped text that ends up at the start of a line.
+func escapeLineStart(l string) string {
+	start, rest := lineStart(l)
+	return start + rest
+}
+
+// lineStart splits l into its start, with the line-start markup (see
+// escapeAtLineStart and orderedListMarker) escaped, and the rest.
+func lineStart(l string) (start, rest string) {
 	var b strings.Builder
-	b.Grow(len(l) + len(l)/8)
 	j := 0
 	for j < len(l) && l[j] == ' ' {
 		j++
 	}
 	b.WriteString(l[:j])
-	rest := l[j:]
+	rest = l[j:]
 	switch {
 	case rest == "":
 	case strings.IndexByte(escapeAtLineStart, rest[0]) >= 0:
@@ -195,8 +256,7 @@ func escapeLine(l string) string {
 		b.WriteString(`\.`)
 		rest = rest[k+1:]
 	}
-	b.WriteString(escapeInline(rest))
-	return b.String()
+	return b.String(), rest
 }
 
 // orderedListMarker reports whether s starts with digits, a dot and a blank.
@@ -209,19 +269,34 @@ func orderedListMarker(s string) bool {
 }
 
 // escapedPieces escapes one line of text and splits it into pieces of at
-// most max units, at a blank where it can, never inside a rune or between
-// a backslash and the character it escapes.
+// most max units (see splitEscaped).
 func escapedPieces(line string, max int) []string {
-	esc := Escape(line)
+	return splitEscaped(Escape(line), max)
+}
+
+// splitEscaped splits one line of escaped text into pieces of at most max
+// units, at a blank where it can, never inside a rune or between a
+// backslash and the character it escapes. Every piece after the first
+// starts a line of its own, so markup that is only markup there (a "#", a
+// "- ", a "1. ") is escaped in it.
+func splitEscaped(esc string, max int) []string {
 	if textLen(esc) <= max {
 		return []string{esc}
 	}
 	var out []string
-	for esc != "" {
-		n, end, lastBlank := 0, len(esc), -1
+	for first := true; esc != ""; first = false {
+		budget := max
+		if !first {
+			budget-- // room for a line-start escape
+		}
+		end, lastBlank := len(esc), -1
+		n := 0
 		for i, r := range esc {
 			l := utf16.RuneLen(r)
-			if n+l > max {
+			if r == utf8.RuneError {
+				l++
+			}
+			if n+l > budget {
 				end = i
 				break
 			}
@@ -234,14 +309,20 @@ func escapedPieces(line string, max int) []string {
 			end = lastBlank + 1
 		}
 		// Never end a piece on the backslash of an escape.
-		for end < len(esc) && end > 0 && trailingBackslashes(esc[:end])%2 == 1 {
-			end--
+		if end < len(esc) {
+			end = escapeSafeEnd(esc, end)
 		}
 		if end == 0 {
 			end = len(esc)
 		}
-		out = append(out, strings.TrimRight(esc[:end], " "))
+		piece := strings.TrimRight(esc[:end], " ")
 		esc = esc[end:]
+		if !first {
+			piece = escapeLineStart(piece)
+		}
+		if piece != "" {
+			out = append(out, piece)
+		}
 	}
 	return out
 }
@@ -254,19 +335,55 @@ func trailingBackslashes(s string) int {
 	return n
 }
 
-// linkURL returns u made safe for the target of a masked link, or false
+// linkURL returns u made safe for the target of a masked link, and the
+// host it leads to (lower-case, with its port if it names one), or false
 // when u is not an absolute http(s) URL (a javascript: or relative URL is
 // never linked).
-func linkURL(u string) (string, bool) {
+func linkURL(u string) (target, host string, ok bool) {
 	u = strings.TrimSpace(u)
 	if textLen(u) > maxLinkURL || strings.ContainsFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return "", false
+		return "", "", false
 	}
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
-		return "", false
+		return "", "", false
 	}
-	return linkEscaper.Replace(u), true
+	return linkEscaper.Replace(u), strings.ToLower(p.Host), true
+}
+
+// addressLike matches a name that reads as a host name or a web address:
+// dot-separated labels, no blanks, maybe a port or a path after them.
+var addressLike = regexp.MustCompile(`^[\p{L}\p{N}_-]+(\.[\p{L}\p{N}_-]+)+\.?([:/?#].*)?$`)
+
+// dotLookalikes are characters that read (or, in internationalised domain
+// names, count) as the dot of a host name.
+var dotLookalikes = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".", "\u2024", ".")
+
+// looksLikeAddress reports whether a source's name could be taken for
+// where its link leads: it holds "//" (https://bbc.co.uk) or is a host
+// name such as bbc.co.uk.
+func looksLikeAddress(name string) bool {
+	if strings.Contains(name, "//") {
+		return true
+	}
+	if strings.ContainsFunc(name, unicode.IsSpace) {
+		return false
+	}
+	return addressLike.MatchString(dotLookalikes.Replace(name))
+}
+
+// linkName is what a source's link shows: its name, unless the name is
+// empty or reads as an address other than the link's host, in which case
+// the host. A link can then never show one address and open another, as
+// [https://bbc.co.uk](https://evil.example) would.
+func linkName(name, host string) string {
+	if name == "" {
+		return host
+	}
+	if looksLikeAddress(name) && !strings.EqualFold(strings.TrimSuffix(name, "."), host) {
+		return host
+	}
+	return name
 }
 
 // linkEscaper percent-encodes what would end a masked link's target early:
@@ -282,15 +399,10 @@ func sourceLinks(srcs []bot.Link, max int) string {
 	for i, l := range srcs {
 		name := strings.TrimSpace(clean(l.Name, false))
 		var s string
-		if u, ok := linkURL(l.URL); ok {
-			if name == "" {
-				if p, err := url.Parse(l.URL); err == nil {
-					name = p.Host
-				}
-			}
-			s = "[" + escapeInline(cut(name, 100)) + "](" + u + ")"
+		if u, host, ok := linkURL(l.URL); ok {
+			s = "[" + cutEscaped(escapeInline(linkName(name, host)), 100) + "](" + u + ")"
 		} else if name != "" {
-			s = escapeInline(cut(name, 100))
+			s = cutEscaped(escapeInline(name), 100)
 		} else {
 			continue
 		}
@@ -308,19 +420,22 @@ func sourceLinks(srcs []bot.Link, max int) string {
 // itemLine renders one development as one line of a description: the date
 // in bold, the summary, the sources as links and the note in italics.
 func itemLine(it bot.Item) string {
+	// Each part is bounded once escaped, since escaping can double it: so
+	// bounded, the line fits a description (see maxSummary). The cut
+	// before escaping only spares escaping a huge text.
 	var b strings.Builder
 	summary := cut(strings.TrimSpace(clean(it.Summary, false)), maxSummary)
 	if date := strings.TrimSpace(clean(it.Date, false)); date != "" {
-		b.WriteString("**" + escapeInline(cut(date, maxDate)) + "** ")
-		b.WriteString(escapeInline(summary))
+		b.WriteString("**" + cutEscaped(escapeInline(cut(date, maxDate)), maxDate) + "** ")
+		b.WriteString(cutEscaped(escapeInline(summary), maxSummary))
 	} else {
-		b.WriteString(Escape(summary)) // the summary starts the line
+		b.WriteString(cutEscaped(Escape(summary), maxSummary)) // the summary starts the line
 	}
 	if src := sourceLinks(it.Sources, maxSources); src != "" {
 		b.WriteString(" — " + src)
 	}
 	if note := strings.TrimSpace(clean(it.Note, false)); note != "" {
-		b.WriteString(" · *" + escapeInline(cut(note, maxNote)) + "*")
+		b.WriteString(" · *" + cutEscaped(escapeInline(cut(note, maxNote)), maxNote) + "*")
 	}
 	return b.String()
 }
@@ -434,7 +549,7 @@ func Render(r bot.Reply) []Message {
 	if r.Error {
 		color = colorError
 	}
-	title := cut(strings.TrimSpace(titleEscape(clean(r.Title, false))), MaxTitle)
+	title := cutEscaped(titleEscape(strings.TrimSpace(clean(r.Title, false))), MaxTitle)
 	footer := footerText(r.Footer, button != nil)
 
 	msgs := make([]Message, 0, len(chunks))
@@ -473,14 +588,19 @@ func titleEscape(s string) string {
 	return b.String()
 }
 
-// pack joins lines into chunks of at most max units, breaking only between
-// lines. Blank lines at the start of a chunk are dropped. Every line must
-// fit max on its own.
+// pack joins lines of escaped text into chunks of at most max units,
+// breaking between lines. Blank lines at the start of a chunk are dropped.
+// A line longer than max, which Render never makes, is split (see
+// splitEscaped) rather than sent to be refused.
 func pack(lines []string, max int) []string {
 	var out []string
 	var cur strings.Builder
 	size := 0
+	var fitted []string
 	for _, l := range lines {
+		fitted = append(fitted, splitEscaped(l, max)...)
+	}
+	for _, l := range fitted {
 		if size == 0 && l == "" {
 			continue
 		}

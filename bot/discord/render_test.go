@@ -257,6 +257,8 @@ func TestRenderEmpty(t *testing.T) {
 func FuzzRender(f *testing.F) {
 	f.Add("Timeline: x", "text\n# h\n@everyone <@1>", "11 May 2025", "summary *x*", "AP", "https://a.example/(x)", "footer /more", "q", 3)
 	f.Add("", "", "", "\xff\xfe", "", "", "", "", -1)
+	// Everything escapable, every part as long as its bound allows.
+	f.Add(strings.Repeat("*", 300), strings.Repeat("@_", 300), strings.Repeat("*", 100), strings.Repeat("_*[]<@", 500), strings.Repeat("[", 100), "https://a.example/"+strings.Repeat("a", 700), "footer", "q", 3)
 	f.Fuzz(func(t *testing.T, title, text, date, summary, src, srcURL, footer, query string, offset int) {
 		r := bot.Reply{Title: title, Text: text, Footer: footer}
 		for range 3 {

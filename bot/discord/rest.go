@@ -66,20 +66,20 @@ func (c *restClient) call(ctx context.Context, req request) *apiError {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return &apiError{What: req.what, Method: req.method, Err: ctx.Err()}
+			return &apiError{What: req.what, Method: req.method, Err: ctx.Err(), Unsent: true}
 		}
 	}
 	var body io.Reader
 	if req.body != nil {
 		b, err := json.Marshal(req.body)
 		if err != nil {
-			return &apiError{What: req.what, Method: req.method, Err: errors.New("cannot encode the request")}
+			return &apiError{What: req.what, Method: req.method, Err: errors.New("cannot encode the request"), Unsent: true}
 		}
 		body = bytes.NewReader(b)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.method, req.url, body)
 	if err != nil {
-		return &apiError{What: req.what, Method: req.method, Err: errors.New("bad request URL")}
+		return &apiError{What: req.what, Method: req.method, Err: errors.New("bad request URL"), Unsent: true}
 	}
 	hreq.Header.Set("Authorization", c.auth)
 	hreq.Header.Set("User-Agent", c.agent)
@@ -118,15 +118,31 @@ func (c *restClient) call(ctx context.Context, req request) *apiError {
 	return e
 }
 
-// wait returns how long to wait before calling bucket.
+// wait returns how long to wait before calling bucket. The global limit
+// does not hold interaction callbacks (see globalExempt).
 func (c *restClient) wait(bucket string) time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	until := c.global
+	var until time.Time
+	if !globalExempt(bucket) {
+		until = c.global
+	}
 	if t := c.notBefore[bucket]; t.After(until) {
 		until = t
 	}
 	return time.Until(until)
+}
+
+// globalExempt reports whether bucket, a request URL without its query,
+// is an interaction callback (POST /interactions/{id}/{token}/callback),
+// which Discord does not count against the bot's global rate limit: a
+// deferral held behind a global limit would miss its 3 seconds and lose
+// the interaction. A global 429 on another route must not hold it, and
+// one on a callback, if Discord ever sent it, is not taken as global.
+// https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+func globalExempt(bucket string) bool {
+	_, path, ok := strings.Cut(bucket, "/interactions/")
+	return ok && strings.HasSuffix(path, "/callback")
 }
 
 // learn records what an answer says about the rate limits: a route with
@@ -154,7 +170,7 @@ func (c *restClient) learn(bucket string, resp *http.Response, raw []byte) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if global {
+	if global && !globalExempt(bucket) {
 		if until.After(c.global) {
 			c.global = until
 		}
