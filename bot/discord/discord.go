@@ -40,6 +40,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/internal/dedupe"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -136,8 +137,8 @@ type Adapter struct {
 	sess   *discordgo.Session
 	rest   *restClient
 	conns  *connTracker
-	seen   *dedupe
-	clicks *dedupe // message ID and custom_id of recent button clicks
+	seen   *dedupe.Set
+	clicks *dedupe.Set // message ID and custom_id of recent button clicks
 	cands  []suggestion
 
 	sem        chan struct{}
@@ -243,8 +244,8 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		sess:          sess,
 		rest:          newRESTClient(cfg.HTTPClient, token, maxRateLimitWait),
 		conns:         conns,
-		seen:          newDedupe(10_000, time.Hour, cfg.Now),
-		clicks:        newDedupe(10_000, clickWindow, cfg.Now),
+		seen:          dedupe.New(10_000, time.Hour, cfg.Now),
+		clicks:        dedupe.New(10_000, clickWindow, cfg.Now),
 		cands:         suggestions(),
 		sem:           make(chan struct{}, cfg.Workers),
 		busy:          make(chan struct{}, cfg.Workers),

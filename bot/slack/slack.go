@@ -35,6 +35,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/internal/dedupe"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -112,8 +113,8 @@ type Adapter struct {
 	client *slackapi.Client
 	api    webAPI
 	http   *http.Client
-	seen   *dedupe // Events API event_ids
-	clicks *dedupe // More clicks: channel, message and button value
+	seen   *dedupe.Set // Events API event_ids
+	clicks *dedupe.Set // More clicks: channel, message and button value
 	notes  chan struct{}
 	// apiHost is the host of Config.APIURL, whose response URLs are
 	// trusted besides Slack's own; empty when APIURL is.
@@ -199,8 +200,8 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		api:           client,
 		http:          cfg.HTTPClient,
 		apiHost:       apiHost,
-		seen:          newDedupe(10_000, time.Hour, cfg.Now),
-		clicks:        newDedupe(10_000, clickTTL, cfg.Now),
+		seen:          dedupe.New(10_000, time.Hour, cfg.Now),
+		clicks:        dedupe.New(10_000, clickTTL, cfg.Now),
 		notes:         make(chan struct{}, maxBusyNotes),
 		sem:           make(chan struct{}, cfg.Workers),
 		maxPending:    cfg.Workers * maxPendingPerWorker,

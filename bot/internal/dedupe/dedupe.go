@@ -1,15 +1,17 @@
-package slack
+// Package dedupe remembers recently seen IDs for the platform adapters: an
+// event a platform delivers twice (a Slack retry, a Discord RESUME replay)
+// or a button clicked twice is handled once.
+package dedupe
 
 import (
 	"sync"
 	"time"
 )
 
-// dedupe remembers recently seen IDs (Events API event_ids, button clicks)
-// so that a delivery Slack retries, or a double click, is handled once. It is bounded both ways: an ID is
+// Set remembers recently seen IDs. It is bounded both ways: an ID is
 // forgotten after ttl, and the oldest IDs go first when more than max are
-// remembered.
-type dedupe struct {
+// remembered. It is safe for concurrent use.
+type Set struct {
 	mu    sync.Mutex
 	max   int
 	ttl   time.Duration
@@ -19,13 +21,18 @@ type dedupe struct {
 	head  int
 }
 
-func newDedupe(max int, ttl time.Duration, now func() time.Time) *dedupe {
-	return &dedupe{max: max, ttl: ttl, now: now, seen: make(map[string]time.Time, max)}
+// New returns a Set of at most max IDs, each kept for ttl, on the clock now
+// (time.Now when nil).
+func New(max int, ttl time.Duration, now func() time.Time) *Set {
+	if now == nil {
+		now = time.Now
+	}
+	return &Set{max: max, ttl: ttl, now: now, seen: make(map[string]time.Time, max)}
 }
 
 // Seen records id and reports whether it was already recorded (and not
 // expired).
-func (d *dedupe) Seen(id string) bool {
+func (d *Set) Seen(id string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
@@ -61,7 +68,7 @@ func (d *dedupe) Seen(id string) bool {
 
 // Has reports whether id was recorded and has not expired, without
 // recording it.
-func (d *dedupe) Has(id string) bool {
+func (d *Set) Has(id string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	at, ok := d.seen[id]
@@ -69,7 +76,7 @@ func (d *dedupe) Has(id string) bool {
 }
 
 // Len returns how many IDs are remembered.
-func (d *dedupe) Len() int {
+func (d *Set) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return len(d.seen)
