@@ -41,6 +41,7 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/internal/dedupe"
+	"github.com/briefbot/briefbot/bot/internal/workpool"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -141,20 +142,14 @@ type Adapter struct {
 	clicks *dedupe.Set // message ID and custom_id of recent button clicks
 	cands  []suggestion
 
-	sem        chan struct{}
-	busy       chan struct{} // bounds the "busy" answers in flight
-	maxPending int
-	jobs       context.Context // parent of every answer; cancelled at the end of shutdown
-	cancelJobs context.CancelFunc
+	pool *workpool.Pool // the answers in progress
+	busy chan struct{}  // bounds the "busy" answers in flight
 
 	// disconnected receives a signal when discordgo reports the gateway
 	// connection lost.
 	disconnected chan struct{}
 
 	mu       sync.Mutex
-	inflight int
-	idle     chan struct{} // closed when inflight drops to 0, then replaced
-	closed   bool          // Run has returned: no new work
 	running  bool
 	botUser  string        // the bot's user ID, from READY
 	appID    string        // the application's ID: Config, else READY
@@ -236,24 +231,20 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 	// content of messages that mention them and of direct messages.
 	sess.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
-	jobs, cancel := context.WithCancel(context.Background())
+	log := cfg.Log.With("platform", "discord")
 	a := &Adapter{
 		bot:           b,
 		cfg:           cfg,
-		log:           cfg.Log.With("platform", "discord"),
+		log:           log,
 		sess:          sess,
 		rest:          newRESTClient(cfg.HTTPClient, token, maxRateLimitWait),
 		conns:         conns,
 		seen:          dedupe.New(10_000, time.Hour, cfg.Now),
 		clicks:        dedupe.New(10_000, clickWindow, cfg.Now),
 		cands:         suggestions(),
-		sem:           make(chan struct{}, cfg.Workers),
+		pool:          workpool.New("discord", cfg.Workers, cfg.Workers*maxPendingPerWorker, log),
 		busy:          make(chan struct{}, cfg.Workers),
-		maxPending:    cfg.Workers * maxPendingPerWorker,
-		jobs:          jobs,
-		cancelJobs:    cancel,
 		disconnected:  make(chan struct{}, 1),
-		idle:          make(chan struct{}),
 		appID:         cfg.ApplicationID,
 		ready:         make(chan struct{}),
 		grace:         shutdownGrace,
@@ -281,7 +272,7 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 // called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.mu.Lock()
-	if a.running || a.closed {
+	if a.running || a.pool.Closed() {
 		a.mu.Unlock()
 		return errors.New("discord: Run may be called only once")
 	}
@@ -571,105 +562,24 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 }
 
 // shutdown stops taking work, waits up to the grace period for the
-// answers in progress, then cancels what is left and waits for it to
-// unwind.
-func (a *Adapter) shutdown() {
-	a.mu.Lock()
-	a.closed = true
-	a.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), a.grace)
-	defer cancel()
-	if err := a.Wait(ctx); err != nil {
-		a.log.Warn("discord: answers still running at shutdown were cancelled")
-	}
-	a.cancelJobs()
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel2()
-	_ = a.Wait(ctx2)
-}
+// answers in progress, then cancels what is left.
+func (a *Adapter) shutdown() { a.pool.Shutdown(a.grace) }
 
 // Wait blocks until no answer is in progress or ctx is done, and returns
 // ctx's error in the latter case. Shutdown and tests use it.
-func (a *Adapter) Wait(ctx context.Context) error {
-	for {
-		a.mu.Lock()
-		if a.inflight == 0 {
-			a.mu.Unlock()
-			return nil
-		}
-		idle := a.idle
-		a.mu.Unlock()
-		select {
-		case <-idle:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
+func (a *Adapter) Wait(ctx context.Context) error { return a.pool.Wait(ctx) }
 
 // reserve claims a place for one answer. It fails when the adapter is
 // stopping (stopping is true) or has too much queued. Every successful
-// reserve is followed by release.
-func (a *Adapter) reserve() (ok, stopping bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closed {
-		return false, true
-	}
-	if a.inflight >= a.maxPending {
-		return false, false
-	}
-	a.inflight++
-	return true, false
-}
-
-// hold counts an answer that needs no place in the queue (a busy answer,
-// the acknowledgement of a repeated click) as work in progress, so that
-// Run waits for it. It fails only when the adapter is stopping. Every
-// successful hold is followed by release.
-func (a *Adapter) hold() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closed {
-		return false
-	}
-	a.inflight++
-	return true
-}
-
-func (a *Adapter) release() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.inflight--
-	if a.inflight == 0 {
-		close(a.idle)
-		a.idle = make(chan struct{})
-	}
-}
+// reserve is followed by start or a detached task.
+func (a *Adapter) reserve() (ok, stopping bool) { return a.pool.Reserve() }
 
 // start runs an answer in its own goroutine: first (when set) at once,
 // such as the deferral Discord wants within 3 s, then, once a worker is
 // free, work. The answer is abandoned when first returns false. The
 // context both get ends when the adapter's shutdown gives up waiting.
 func (a *Adapter) start(name string, first func(ctx context.Context) bool, work func(ctx context.Context)) {
-	go func() {
-		defer a.release()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("discord: answer panicked", "work", name, "panic", fmt.Sprint(p))
-			}
-		}()
-		if first != nil && !first(a.jobs) {
-			return
-		}
-		select {
-		case a.sem <- struct{}{}:
-		case <-a.jobs.Done():
-			return
-		}
-		defer func() { <-a.sem }()
-		work(a.jobs)
-	}()
+	a.pool.Start(name, first, work)
 }
 
 // answer computes a reply within AnswerTimeout.
@@ -858,8 +768,7 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 	if ok, _ := a.reserve(); !ok {
 		return // suggestions are a nicety; the user can still type
 	}
-	go func() {
-		defer a.release()
+	a.pool.Detach("autocomplete", func(ctx context.Context) {
 		choices := []*discordgo.ApplicationCommandOptionChoice{}
 		if data.Name == "timeline" {
 			for _, o := range data.Options {
@@ -869,13 +778,13 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 				}
 			}
 		}
-		ctx, cancel := context.WithTimeout(a.jobs, ackTimeout)
+		ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 		defer cancel()
 		body := callbackBody{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: autocompleteData{Choices: choices}}
 		if err := a.callback(ctx, i, "autocomplete", body); err != nil {
 			a.logDeliveryError(err, i.ChannelID)
 		}
-	}()
+	})
 }
 
 // turnAway tells the user, alone, that the bot is too busy.
@@ -896,19 +805,18 @@ func (a *Adapter) quickAnswer(i *discordgo.Interaction, what string, body callba
 	default:
 		return
 	}
-	if !a.hold() {
+	if !a.pool.Hold() {
 		<-a.busy
 		return
 	}
-	go func() {
-		defer a.release()
+	a.pool.Detach(what, func(ctx context.Context) {
 		defer func() { <-a.busy }()
-		ctx, cancel := context.WithTimeout(a.jobs, ackTimeout)
+		ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 		defer cancel()
 		if err := a.callback(ctx, i, what, body); err != nil {
 			a.logDeliveryError(err, i.ChannelID)
 		}
-	}()
+	})
 }
 
 // tooLongText is the last answer to an interaction dropped by dropStale.

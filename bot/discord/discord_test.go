@@ -677,10 +677,7 @@ func TestShutdown(t *testing.T) {
 	h.run()
 	h.mention("timeline ceasefire")
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		h.a.mu.Lock()
-		n := h.a.inflight
-		h.a.mu.Unlock()
-		if n > 0 {
+		if h.a.pool.Inflight() > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -801,7 +798,7 @@ func TestBusy(t *testing.T) {
 	h := newHarness(t,
 		withStore(func(st briefing.Store) briefing.Store { return gatedStore{Store: st, gate: gate} }),
 		withConfig(func(c *Config) { c.Workers = 1 }))
-	h.a.maxPending = 1
+	h.a.pool.SetMaxPending(1)
 	h.run()
 	slash := func() string {
 		tok := h.token()

@@ -456,7 +456,7 @@ func TestUnsupportedProxy(t *testing.T) {
 // in progress, which Run waits for.
 func TestBusyAnswerCountsAsWork(t *testing.T) {
 	h := newHarness(t)
-	h.a.maxPending = 0 // every command is turned away
+	h.a.pool.SetMaxPending(0) // every command is turned away
 	h.run()
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})

@@ -124,11 +124,7 @@ func withClock(clk *testClock) option {
 
 // setMaxPending sets how many answers may wait for a worker (0: the
 // adapter is too busy for any).
-func (h *harness) setMaxPending(n int) {
-	h.a.mu.Lock()
-	defer h.a.mu.Unlock()
-	h.a.maxPending = n
-}
+func (h *harness) setMaxPending(n int) { h.a.pool.SetMaxPending(n) }
 
 // newHarness builds the fake, the bot (3 developments a page unless an
 // option says otherwise) and the adapter, in the given mode. It does not

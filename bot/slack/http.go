@@ -73,10 +73,7 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		a.mu.Lock()
-		closed := a.closed
-		a.mu.Unlock()
-		if closed {
+		if a.pool.Closed() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}

@@ -216,7 +216,7 @@ func TestHTTPLimits(t *testing.T) {
 // itself.
 func TestHTTPBusy(t *testing.T) {
 	h := newHarness(t, config.SlackModeHTTP)
-	h.a.maxPending = 0
+	h.a.pool.SetMaxPending(0)
 	body := []byte(slackfake.SlashCommandForm("/latest", "", "C1", "U1", h.fake.ResponseURL("busy")).Encode())
 	rec := h.serve(slackfake.SignedRequest(t, testSecret, "/slack/commands", formType, body, time.Time{}))
 	var got map[string]string

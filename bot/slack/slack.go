@@ -36,6 +36,7 @@ import (
 
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/internal/dedupe"
+	"github.com/briefbot/briefbot/bot/internal/workpool"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -120,17 +121,11 @@ type Adapter struct {
 	// trusted besides Slack's own; empty when APIURL is.
 	apiHost string
 
-	sem        chan struct{}
-	maxPending int
-	jobs       context.Context // parent of every answer; cancelled at the end of shutdown
-	cancelJobs context.CancelFunc
+	pool *workpool.Pool // the answers in progress
 
-	mu       sync.Mutex
-	inflight int
-	idle     chan struct{} // closed when inflight drops to 0, then replaced
-	closed   bool          // Run has returned: no new work
-	running  bool
-	botUser  string // the bot's user ID, from auth.test
+	mu      sync.Mutex
+	running bool
+	botUser string // the bot's user ID, from auth.test
 
 	grace time.Duration // how long shutdown waits for answers in progress
 
@@ -191,11 +186,11 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken.Reveal()))
 	}
 	client := slackapi.New(cfg.BotToken.Reveal(), opts...)
-	jobs, cancel := context.WithCancel(context.Background())
+	log := cfg.Log.With("platform", "slack")
 	return &Adapter{
 		bot:           b,
 		cfg:           cfg,
-		log:           cfg.Log.With("platform", "slack"),
+		log:           log,
 		client:        client,
 		api:           client,
 		http:          cfg.HTTPClient,
@@ -203,11 +198,7 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		seen:          dedupe.New(10_000, time.Hour, cfg.Now),
 		clicks:        dedupe.New(10_000, clickTTL, cfg.Now),
 		notes:         make(chan struct{}, maxBusyNotes),
-		sem:           make(chan struct{}, cfg.Workers),
-		maxPending:    cfg.Workers * maxPendingPerWorker,
-		jobs:          jobs,
-		cancelJobs:    cancel,
-		idle:          make(chan struct{}),
+		pool:          workpool.New("slack", cfg.Workers, cfg.Workers*maxPendingPerWorker, log),
 		grace:         shutdownGrace,
 		maxRetries:    3,
 		maxRetryAfter: 30 * time.Second,
@@ -254,7 +245,7 @@ func checkConfig(cfg Config) error {
 // when Slack rejects a token. Run may be called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.mu.Lock()
-	if a.running || a.closed {
+	if a.running || a.pool.Closed() {
 		a.mu.Unlock()
 		return errors.New("slack: Run may be called only once")
 	}
@@ -307,82 +298,28 @@ func (a *Adapter) botUserID() string {
 	return a.botUser
 }
 
-// shutdown stops taking work, waits up to shutdownGrace for the answers in
-// progress, then cancels what is left and waits for it to unwind.
-func (a *Adapter) shutdown() {
-	a.mu.Lock()
-	a.closed = true
-	a.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), a.grace)
-	defer cancel()
-	if err := a.Wait(ctx); err != nil {
-		a.log.Warn("slack: answers still running at shutdown were cancelled")
-	}
-	a.cancelJobs()
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel2()
-	_ = a.Wait(ctx2)
-}
+// shutdown stops taking work, waits up to the grace period for the
+// answers in progress, then cancels what is left.
+func (a *Adapter) shutdown() { a.pool.Shutdown(a.grace) }
 
 // Wait blocks until no answer is in progress or ctx is done, and returns
 // ctx's error in the latter case. Shutdown and tests use it.
-func (a *Adapter) Wait(ctx context.Context) error {
-	for {
-		a.mu.Lock()
-		if a.inflight == 0 {
-			a.mu.Unlock()
-			return nil
-		}
-		idle := a.idle
-		a.mu.Unlock()
-		select {
-		case <-idle:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
+func (a *Adapter) Wait(ctx context.Context) error { return a.pool.Wait(ctx) }
 
 // reserve claims a place for one answer, or reports that the adapter is
-// stopping or too busy. Every successful reserve is followed by start.
+// stopping or too busy. Every successful reserve is followed by start or
+// release.
 func (a *Adapter) reserve() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closed || a.inflight >= a.maxPending {
-		return false
-	}
-	a.inflight++
-	return true
+	ok, _ := a.pool.Reserve()
+	return ok
 }
 
-func (a *Adapter) release() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.inflight--
-	if a.inflight == 0 {
-		close(a.idle)
-		a.idle = make(chan struct{})
-	}
-}
+func (a *Adapter) release() { a.pool.Release() }
 
 // start runs work on a worker once one is free. The context it gets ends
 // when the adapter's shutdown gives up waiting; work bounds its own steps.
 func (a *Adapter) start(name string, work func(ctx context.Context)) {
-	go func() {
-		defer a.release()
-		select {
-		case a.sem <- struct{}{}:
-		case <-a.jobs.Done():
-			return
-		}
-		defer func() { <-a.sem }()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack: answer panicked", "work", name, "panic", fmt.Sprint(p))
-			}
-		}()
-		work(a.jobs)
-	}()
+	a.pool.Start(name, nil, work)
 }
 
 // answer computes a reply within AnswerTimeout.
@@ -402,21 +339,16 @@ func (a *Adapter) busyNote(channel, thread string) bool {
 	default:
 		return false
 	}
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
+	if !a.pool.Hold() { // beyond maxPending: the notes are bounded on their own
 		<-a.notes
 		return false
 	}
-	a.inflight++ // beyond maxPending: the notes are bounded on their own
-	a.mu.Unlock()
-	go func() {
-		defer a.release()
+	a.pool.Detach("busy note", func(ctx context.Context) {
 		defer func() { <-a.notes }()
-		ctx, cancel := context.WithTimeout(a.jobs, busyNoteTimeout)
+		ctx, cancel := context.WithTimeout(ctx, busyNoteTimeout)
 		defer cancel()
 		a.post(ctx, channel, thread, bot.Reply{Text: busyText})
-	}()
+	})
 	return true
 }
 
