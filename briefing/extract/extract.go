@@ -6,6 +6,7 @@ package extract
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,11 @@ const (
 	MaxSentenceBytes = 4000
 	// contextWindow is how many earlier sentences may lend their date.
 	contextWindow = 6
+	// leadSentences is how many opening sentences of an article report its
+	// news even without a known actor or topic, if at least minLeadWords
+	// long and naming someone.
+	leadSentences = 2
+	minLeadWords  = 8
 )
 
 // Extractor implements briefing.Extractor. It is safe for concurrent use.
@@ -136,7 +142,7 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 	}
 	pub := briefing.DayOf(a.Published)
 	var infos []sentenceInfo
-	for _, s := range Sentences(a.Text) {
+	for si, s := range Sentences(a.Text) {
 		text := s.Text
 		if len(text) > MaxSentenceBytes {
 			text = cutUTF8(text, MaxSentenceBytes)
@@ -156,6 +162,21 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			info.actors = x.actIdx.match(actorWords(seg.text))
 			info.topics = x.topIdx.match(x.norm.Stems(seg.text))
 			info.develops = reportsDevelopment(seg.text) && (len(info.actors) > 0 || len(info.topics) > 0)
+			switch {
+			case boilerplate.MatchString(seg.text):
+				info.develops = false
+			case info.develops:
+			case seg.date != nil && seg.date.Gran == briefing.GranDay && !seg.date.Range:
+				// A story the gazetteer and lexicon do not know yet: a
+				// sentence that names someone and dates itself to a day
+				// ("On April 20 the rig exploded") reports a development.
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && namesEntity(seg.text)
+			case seg.date == nil && si < leadSentences:
+				// The opening of a news article states its news, dated
+				// by the text before it or by the publication.
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && namesEntity(seg.text) &&
+					len(textnorm.Words(seg.text)) >= minLeadWords
+			}
 			if seg.date != nil {
 				info.date = *seg.date
 				info.date.Origin = briefing.OriginExplicit
@@ -352,6 +373,52 @@ func reportsDevelopment(s string) bool {
 	return false
 }
 
+// wireDateline matches the dateline and byline a wire story opens with,
+// "MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT MEXICO CITY (Reuters) - ",
+// which a summary line does without.
+var wireDateline = regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*`)
+
+// pageStamp matches the time stamp a news page puts before its first
+// sentence: "8 September 2010 Last updated at 12:54 GMT Help".
+var pageStamp = regexp.MustCompile(`(?i)^(?:\d{1,2} \pL+ \d{4} )?last updated at \d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?`)
+
+// boilerplate matches what web pages put around an article: aggregator
+// link lists ("- 2 hrs ago") and copyright lines.
+var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
+
+// isQuestion reports whether s asks rather than tells.
+func isQuestion(s string) bool {
+	return strings.HasSuffix(strings.TrimRight(s, " \"'\u201d\u2019)"), "?")
+}
+
+// namesEntity reports whether s names someone or something in particular: a
+// capitalised word other than the first, or an acronym, that is not a
+// calendar word ("May", "Tuesday").
+func namesEntity(s string) bool {
+	first := true
+	for w := range strings.FieldsSeq(s) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if w == "" {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w)
+		isFirst := first
+		first = false
+		if !unicode.IsUpper(r) || calendarWords[strings.ToLower(w)] {
+			continue
+		}
+		if !isFirst || (len(w) > size && strings.ToUpper(w) == w) {
+			return true
+		}
+	}
+	return false
+}
+
+// calendarWords are capitalised without naming anyone.
+var calendarWords = wordSet(`january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+friday saturday sunday mon tue tues wed thu thurs fri sat sun i`)
+
 // isQuote reports whether a sentence opens with a quotation: “...,” she said.
 func isQuote(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
@@ -402,6 +469,11 @@ func dropLead(s string, n int) string {
 // boundary after MaxSummaryRunes.
 func summarize(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
+	for _, head := range []*regexp.Regexp{wireDateline, pageStamp} {
+		if loc := head.FindStringIndex(s); loc != nil && len(textnorm.Words(s[loc[1]:])) >= 4 {
+			s = s[loc[1]:]
+		}
+	}
 	s = strings.TrimLeft(s, ",;: ")
 	if utf8.RuneCountInString(s) > MaxSummaryRunes {
 		cut := 0
