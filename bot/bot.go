@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/digest"
 )
 
 // Message is one incoming message or command, whatever the platform.
@@ -46,6 +47,9 @@ type Reply struct {
 type PageRef struct {
 	Query  string
 	Offset int
+	// Label names the button: "More" when empty, "Show all" under a
+	// summary.
+	Label string
 }
 
 // Item is one development in a reply.
@@ -71,7 +75,7 @@ type Bot struct {
 	log      *slog.Logger
 
 	mu      sync.Mutex
-	cursors map[string]briefing.Query // channel -> the last timeline query, for /more
+	cursors map[string]briefing.Query // channel -> the page /more shows next
 }
 
 // Options configure a Bot; zero values pick defaults.
@@ -160,7 +164,6 @@ func (b *Bot) More(ctx context.Context, channel string) Reply {
 	if !ok {
 		return Reply{Text: "There is nothing more to show: the last timeline was complete, or none was asked for here. Try /timeline ceasefire."}
 	}
-	q.Offset += q.Limit
 	return b.Page(ctx, channel, q)
 }
 
@@ -190,13 +193,18 @@ func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply 
 		b.log.Log(ctx, level, "timeline failed", "query", q.Text, "err", err)
 		return errorReply(err, "The timeline could not be searched just now; try again in a moment.")
 	}
-	b.mu.Lock()
-	if p.More {
-		b.cursors[channel] = q
-	} else {
-		delete(b.cursors, channel)
+	asked := q.Dates > 0 || q.Lines > 0
+	if (p.More || asked) && q.Offset == 0 && q.Dates != briefing.AllDates {
+		// too long to read as a list: the dates that mattered, with
+		// "show all" for the rest, unless the summary would leave
+		// nothing out (and the user did not ask for one)
+		if r, ok := b.summary(ctx, channel, q, asked); ok {
+			return r
+		}
 	}
-	b.mu.Unlock()
+	next := q
+	next.Offset += q.Limit
+	b.remember(channel, next, p.More)
 	r := Reply{Title: fmt.Sprintf("Timeline: %s", q.Text)}
 	if len(p.Events) == 0 {
 		if q.Offset > 0 {
@@ -220,6 +228,92 @@ func (b *Bot) Page(ctx context.Context, channel string, q briefing.Query) Reply 
 		r.Footer = fmt.Sprintf("Showing %d-%d, the end of the timeline.", first, last)
 	}
 	return r
+}
+
+// remember sets (or, when more is false, clears) the page /more shows next
+// in channel.
+func (b *Bot) remember(channel string, next briefing.Query, more bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if more {
+		b.cursors[channel] = next
+	} else {
+		delete(b.cursors, channel)
+	}
+}
+
+// Summary answers a timeline query with a summary timeline: the dates that
+// mattered most (q.Dates, else digest.DefaultDates) with the lines that tell
+// each (q.Lines, else digest.DefaultPerDate), in date order, every line with
+// its sources. The reply's Next and the channel's /more list every
+// development ("dates:all").
+func (b *Bot) Summary(ctx context.Context, channel string, q briefing.Query) Reply {
+	r, _ := b.summary(ctx, channel, q, true)
+	return r
+}
+
+// summary builds Summary's reply. Unless always is set it gives up (ok
+// false) when the summary would show every match: a list says the same.
+func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, always bool) (r Reply, ok bool) {
+	evs, truncated, err := b.svc.Matching(ctx, q, 0)
+	if err != nil {
+		level := slog.LevelError
+		if errors.Is(err, briefing.ErrBadQuery) {
+			level = slog.LevelDebug
+		}
+		b.log.Log(ctx, level, "timeline summary failed", "query", q.Text, "err", err)
+		return errorReply(err, "The timeline could not be searched just now; try again in a moment."), true
+	}
+	r = Reply{Title: fmt.Sprintf("Timeline: %s", q.Text)}
+	if len(evs) == 0 {
+		r.Text = fmt.Sprintf("No developments match %q yet. Try a broader word, or /latest to see what the bot knows.", q.Text)
+		return r, true
+	}
+	tl := digest.Summarize(evs, digest.Options{Dates: q.Dates, PerDate: q.Lines, Since: q.Since, Until: q.Until})
+	if !always && !truncated && tl.Lines() == len(evs) {
+		return r, false
+	}
+	for _, d := range tl.Dates {
+		for _, ev := range d.Lines {
+			r.Items = append(r.Items, EventItem(ev))
+		}
+	}
+	all := q
+	all.Text = ShowAllQuery(q.Text)
+	all.Dates, all.Lines, all.Offset = briefing.AllDates, 0, 0
+	if all.Limit <= 0 {
+		all.Limit = b.pageSize
+	}
+	b.remember(channel, all, true)
+	count := plural(len(evs), "development", "developments")
+	if truncated {
+		count = "the first " + count
+	}
+	r.Title = fmt.Sprintf("Timeline: %s, the dates that mattered most", q.Text)
+	if len(all.Text) <= briefing.MaxQueryLen {
+		r.Footer = fmt.Sprintf("%d of %s, chosen from %s; oldest first. /more or /timeline %s lists every development.",
+			len(tl.Dates), plural(tl.AllDates, "date", "dates"), count, all.Text)
+		r.Next = &PageRef{Query: all.Text, Label: "Show all"}
+	} else {
+		// too long to type back (or to fit a button): /more still works
+		r.Footer = fmt.Sprintf("%d of %s, chosen from %s; oldest first. /more lists every development.",
+			len(tl.Dates), plural(tl.AllDates, "date", "dates"), count)
+	}
+	return r, true
+}
+
+// ShowAllQuery returns query with its dates: and lines: options replaced by
+// dates:all, the query that lists every development of a summary.
+func ShowAllQuery(query string) string {
+	var keep []string
+	for _, f := range strings.Fields(query) {
+		k, _, ok := strings.Cut(strings.ToLower(f), ":")
+		if ok && (k == "dates" || k == "lines") {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	return strings.Join(append(keep, "dates:all"), " ")
 }
 
 // Latest answers "/latest [N]": what the bot learned most recently.

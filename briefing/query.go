@@ -22,6 +22,12 @@ const (
 	DefaultPageSize = 10
 	// MaxPageSize bounds Query.Limit.
 	MaxPageSize = 100
+	// MaxSummaryDates bounds dates:N, and MaxSummaryLines lines:K, so that
+	// a summary fits one chat message.
+	MaxSummaryDates = 50
+	MaxSummaryLines = 5
+	// AllDates is Query.Dates for dates:all: every development, paged.
+	AllDates = -1
 )
 
 // ErrBadQuery is wrapped by every query parsing error; the message after it
@@ -42,6 +48,11 @@ type Query struct {
 	Topics  []string
 	Limit   int
 	Offset  int
+	// Dates and Lines shape the answer, not the matches: a long timeline
+	// is summarised to Dates dates (0: the default) with up to Lines lines
+	// each (0: the default); Dates == AllDates lists every development.
+	Dates int
+	Lines int
 }
 
 // HasText reports whether q has any free-text phrase.
@@ -117,7 +128,7 @@ func ParseQuery(s string) (Query, error) {
 
 func isFilterKey(k string) bool {
 	switch k {
-	case "since", "until", "actor", "topic", "from", "to":
+	case "since", "until", "actor", "topic", "from", "to", "dates", "lines":
 		return true
 	}
 	return false
@@ -141,6 +152,22 @@ func (q *Query) applyFilter(key, val string) error {
 			return fmt.Errorf("%w: until:%s: %v", ErrBadQuery, val, err)
 		}
 		q.Until = hi
+	case "dates":
+		if strings.EqualFold(val, "all") {
+			q.Dates = AllDates
+			return nil
+		}
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 || n > MaxSummaryDates {
+			return fmt.Errorf("%w: dates:%s: want a number of dates from 1 to %d, or dates:all for every development", ErrBadQuery, val, MaxSummaryDates)
+		}
+		q.Dates = n
+	case "lines":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 || n > MaxSummaryLines {
+			return fmt.Errorf("%w: lines:%s: want a number of lines per date from 1 to %d", ErrBadQuery, val, MaxSummaryLines)
+		}
+		q.Lines = n
 	case "actor", "topic":
 		id := canonicalID(val)
 		if id == "" {
@@ -163,6 +190,10 @@ func filterExample(key string) string {
 		return "topic:ceasefire"
 	case "until", "to":
 		return "until:2025-05-20"
+	case "dates":
+		return "dates:10 or dates:all"
+	case "lines":
+		return "lines:2"
 	}
 	return "since:2025-04"
 }

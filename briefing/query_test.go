@@ -58,6 +58,44 @@ func TestParseQuery(t *testing.T) {
 	}
 }
 
+func TestParseQuerySummaryOptions(t *testing.T) {
+	tests := []struct {
+		name         string
+		in           string
+		phrases      [][]string
+		dates, lines int
+	}{
+		{"no options", "ceasefire", [][]string{{"ceasefir"}}, 0, 0},
+		{"dates", "ceasefire dates:3", [][]string{{"ceasefir"}}, 3, 0},
+		{"fewest dates", "ceasefire dates:1", [][]string{{"ceasefir"}}, 1, 0},
+		{"most dates", "ceasefire dates:50", [][]string{{"ceasefir"}}, MaxSummaryDates, 0},
+		{"all dates", "ceasefire dates:all", [][]string{{"ceasefir"}}, AllDates, 0},
+		{"all dates in capitals", "ceasefire DATES:ALL", [][]string{{"ceasefir"}}, AllDates, 0},
+		{"lines", "prisoners lines:1", [][]string{{"prison"}}, 0, 1},
+		{"most lines", "prisoners lines:5", [][]string{{"prison"}}, 0, MaxSummaryLines},
+		{"both, before the words", "dates:7 lines:3 prisoner exchange", [][]string{{"prison"}, {"exchang"}}, 7, 3},
+		{"with a filter only", "since:2025-01 dates:10", nil, 10, 0},
+		{"quoted value", `talks dates:"4"`, [][]string{{"talk"}}, 4, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ParseQuery(tt.in)
+			if err != nil {
+				t.Fatalf("ParseQuery(%q): %v", tt.in, err)
+			}
+			if q.Dates != tt.dates || q.Lines != tt.lines {
+				t.Errorf("Dates %d, Lines %d; want %d, %d", q.Dates, q.Lines, tt.dates, tt.lines)
+			}
+			if !reflect.DeepEqual(q.Phrases, tt.phrases) && !(len(q.Phrases) == 0 && len(tt.phrases) == 0) {
+				t.Errorf("phrases = %q, want %q (options are not search words)", q.Phrases, tt.phrases)
+			}
+			if q.Text != strings.TrimSpace(tt.in) {
+				t.Errorf("Text = %q, want the query as typed", q.Text)
+			}
+		})
+	}
+}
+
 func dayOrEmpty(d Day) string {
 	if d == 0 {
 		return ""
@@ -81,6 +119,17 @@ func TestParseQueryErrors(t *testing.T) {
 		{"too long", strings.Repeat("a", MaxQueryLen+1), "keep it under"},
 		{"invalid utf8", "cease\xfffire", "not valid UTF-8"},
 		{"too many terms", strings.Repeat("word", 1) + " alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho", "too many"},
+		{"dates zero", "ceasefire dates:0", "dates:0: want a number of dates from 1 to 50, or dates:all"},
+		{"dates over the maximum", "ceasefire dates:51", "dates:51: want a number of dates from 1 to 50"},
+		{"dates negative", "ceasefire dates:-1", "dates:-1: want a number of dates"},
+		{"dates not a number", "ceasefire dates:x", "dates:x: want a number of dates from 1 to 50, or dates:all"},
+		{"dates fraction", "ceasefire dates:2.5", "dates:2.5: want a number"},
+		{"dates without value", "ceasefire dates:", "dates: needs a value, for example dates:10 or dates:all"},
+		{"lines over the maximum", "ceasefire lines:9", "lines:9: want a number of lines per date from 1 to 5"},
+		{"lines zero", "ceasefire lines:0", "lines:0: want a number of lines per date from 1 to 5"},
+		{"lines all", "ceasefire lines:all", "lines:all: want a number of lines"},
+		{"lines without value", "ceasefire lines:", "lines: needs a value, for example lines:2"},
+		{"summary options only", "dates:5 lines:2", "nothing to search for"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

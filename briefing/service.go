@@ -436,24 +436,9 @@ func union(a, b []string) []string {
 // through the extractor's gazetteer and lexicon ("actor:zelensky" finds
 // zelenskyy), unknown names are an ErrBadQuery error that says so.
 func (s *Service) Timeline(ctx context.Context, q Query) (Page, error) {
-	// resolve into copies: the caller may hold on to q (for /more)
-	q.Actors, q.Topics = slices.Clone(q.Actors), slices.Clone(q.Topics)
-	for i, a := range q.Actors {
-		id := s.ex.ResolveActor(a)
-		if id == "" {
-			if s.ex.ActorKind(a) == "" {
-				return Page{}, fmt.Errorf("%w: no actor called %q is known; try actor:putin, actor:zelenskyy or actor:trump", ErrBadQuery, a)
-			}
-			id = a
-		}
-		q.Actors[i] = id
-	}
-	for i, t := range q.Topics {
-		id := s.ex.ResolveTopic(t)
-		if id == "" {
-			return Page{}, fmt.Errorf("%w: no topic called %q is known; try topic:ceasefire, topic:prisoners or topic:talks", ErrBadQuery, t)
-		}
-		q.Topics[i] = id
+	q, err := s.resolve(q)
+	if err != nil {
+		return Page{}, err
 	}
 	if q.Limit <= 0 || q.Limit > MaxPageSize {
 		q.Limit = DefaultPageSize
@@ -466,6 +451,62 @@ func (s *Service) Timeline(ctx context.Context, q Query) (Page, error) {
 		return Page{}, fmt.Errorf("timeline: %w", err)
 	}
 	return p, nil
+}
+
+// MaxMatching bounds how many developments Matching reads for a summary:
+// beyond it the oldest are summarised and the rest reported as left out.
+const MaxMatching = 20_000
+
+// Matching returns every development matching q, ignoring its Limit and
+// Offset, in event-date order and with citations: what a summary timeline
+// is chosen from. It stops after limit developments (at most MaxMatching)
+// and then reports more.
+func (s *Service) Matching(ctx context.Context, q Query, limit int) (evs []*Event, more bool, err error) {
+	q, err = s.resolve(q)
+	if err != nil {
+		return nil, false, err
+	}
+	if limit <= 0 || limit > MaxMatching {
+		limit = MaxMatching
+	}
+	q.Limit = MaxPageSize
+	for q.Offset = 0; ; q.Offset += MaxPageSize {
+		p, err := s.store.Search(ctx, q)
+		if err != nil {
+			return nil, false, fmt.Errorf("timeline: %w", err)
+		}
+		evs = append(evs, p.Events...)
+		if len(evs) >= limit {
+			return evs[:limit], len(evs) > limit || p.More, nil
+		}
+		if !p.More {
+			return evs, false, nil
+		}
+	}
+}
+
+// resolve maps q's actor and topic filters to canonical IDs, in copies:
+// the caller may hold on to q (for /more).
+func (s *Service) resolve(q Query) (Query, error) {
+	q.Actors, q.Topics = slices.Clone(q.Actors), slices.Clone(q.Topics)
+	for i, a := range q.Actors {
+		id := s.ex.ResolveActor(a)
+		if id == "" {
+			if s.ex.ActorKind(a) == "" {
+				return q, fmt.Errorf("%w: no actor called %q is known; try actor:putin, actor:zelenskyy or actor:trump", ErrBadQuery, a)
+			}
+			id = a
+		}
+		q.Actors[i] = id
+	}
+	for i, t := range q.Topics {
+		id := s.ex.ResolveTopic(t)
+		if id == "" {
+			return q, fmt.Errorf("%w: no topic called %q is known; try topic:ceasefire, topic:prisoners or topic:talks", ErrBadQuery, t)
+		}
+		q.Topics[i] = id
+	}
+	return q, nil
 }
 
 // Latest returns the developments the bot learned most recently.

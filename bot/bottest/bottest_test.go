@@ -39,8 +39,8 @@ func TestPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	h2 := bottest.NewWithPageSize(t, h, 2)
-	out := h2.Send("/timeline since:2025-01", "/more", "more")
-	pages := strings.Split(out, "Timeline: since:2025-01\n")
+	out := h2.Send("/timeline since:2025-01 dates:all", "/more", "more")
+	pages := strings.Split(out, "Timeline: since:2025-01 dates:all\n")
 	if len(pages) != 4 {
 		t.Fatalf("want three pages, got:\n%s", out)
 	}

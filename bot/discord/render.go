@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -541,7 +542,7 @@ func Render(r bot.Reply) []Message {
 	if r.Next != nil {
 		if id, ok := EncodeMore(*r.Next); ok {
 			button = discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: id},
+				discordgo.Button{Label: cmp.Or(r.Next.Label, "More"), Style: discordgo.PrimaryButton, CustomID: id},
 			}}
 		}
 	}

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/url"
 	"sort"
@@ -454,10 +455,11 @@ func render(r bot.Reply, note string) []Message {
 	}
 	if r.Next != nil {
 		if v, ok := encodeMore(*r.Next); ok {
-			btn := slackapi.NewButtonBlockElement(MoreActionID, v, &slackapi.TextBlockObject{Type: slackapi.PlainTextType, Text: "More"})
+			label := cmp.Or(r.Next.Label, "More")
+			btn := slackapi.NewButtonBlockElement(MoreActionID, v, &slackapi.TextBlockObject{Type: slackapi.PlainTextType, Text: label})
 			tail = append(tail, piece{
 				block: slackapi.NewActionBlock("briefbot_more", btn),
-				size:  utf8.RuneCountInString(v) + len("More"),
+				size:  utf8.RuneCountInString(v) + len(label),
 			})
 		}
 	}

@@ -619,9 +619,9 @@ func TestResponseURLLongAnswer(t *testing.T) {
 		t.Errorf("the last post ends with %q, want the note %q and the footer", got, note)
 	}
 
-	// A timeline page of 40: the More button starts at the first
-	// development left out.
-	h.send("slash_commands", slackfake.SlashCommand("/timeline", "ceasefire", "C11", "U1", h.fake.ResponseURL("timeline")))
+	// A timeline page of 40 (the full list, not a summary): the More
+	// button starts at the first development left out.
+	h.send("slash_commands", slackfake.SlashCommand("/timeline", "ceasefire dates:all", "C11", "U1", h.fake.ResponseURL("timeline")))
 	h.wait()
 	calls = h.fake.Responses("timeline")
 	if len(calls) == 0 || len(calls) > maxResponseURLPosts {
@@ -637,7 +637,7 @@ func TestResponseURLLongAnswer(t *testing.T) {
 		t.Errorf("the last post ends with %q, want the note %q and the footer", got, note)
 	}
 	btn := button(last)
-	want := fmt.Sprintf(`{"q":"ceasefire","o":%d}`, len(shown))
+	want := fmt.Sprintf(`{"q":"ceasefire dates:all","o":%d}`, len(shown))
 	if btn == nil || btn["value"] != want {
 		t.Fatalf("More button = %v, want value %s", btn, want)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,17 +22,19 @@ import (
 )
 
 // evaluations names what "briefbot eval" can measure.
-const evaluations = "timex"
+const evaluations = "timex, tls"
 
 // cmdEval runs an offline evaluation against an annotated corpus. It needs
 // no store.
-func cmdEval(args []string, stdout io.Writer) error {
+func cmdEval(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return usagef("eval needs to know what to evaluate: %s (for example: briefbot eval timex DIR)", evaluations)
 	}
 	switch args[0] {
 	case "timex":
 		return evalTimex(args[1:], stdout)
+	case "tls":
+		return evalTLS(ctx, args[1:], stdout)
 	}
 	return usagef("eval: unknown evaluation %q; known: %s", args[0], evaluations)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"github.com/briefbot/briefbot/bot/console"
 	"github.com/briefbot/briefbot/briefing"
 	"github.com/briefbot/briefbot/briefing/demo"
+	"github.com/briefbot/briefbot/briefing/digest"
 	"github.com/briefbot/briefbot/briefing/extract"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/store/sqlite"
@@ -26,7 +28,8 @@ const usage = `briefbot follows a developing news story and answers questions ab
 Usage:
   briefbot [run]                 run the bot: the console, and Slack when its tokens are set (the default)
   briefbot ingest FILE|-         add an article: --published 2025-05-20 [--source NAME] [--url URL] [--title T]
-  briefbot timeline QUERY        developments in date order [--page N]
+  briefbot timeline QUERY        developments in date order [--page N]; or the dates that
+                                 mattered most: --summary [--dates N] [--per-date K]
   briefbot latest [N]            what the bot learned most recently
   briefbot sources               where the articles came from
   briefbot config                the effective configuration, secrets hidden
@@ -34,6 +37,7 @@ Usage:
   briefbot bench                 measure ingest and query speed [--articles N] [--words W] [--rounds N]
                                  [--workers N] [--events N] [--queries N] [--dir DIR]
   briefbot eval timex DIR        score the date finder on TimeML (.tml) files, TempEval-3 style [--docs] [--errors]
+  briefbot eval tls DIR          score summary timelines on Timeline17-style topics [--out OUTDIR]
   briefbot timex find TEXT...|-  the dates and times in a text: --ref 2025-05-20 (default today)
   briefbot timex annotate IN OUT write TimeML with the dates found (a .tml file, or a directory)
   briefbot discord invite-url    the link that adds the bot to a Discord server [--app-id ID]
@@ -74,7 +78,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "discord":
 		return cmdDiscord(rest, env, configPath, stdout)
 	case "eval":
-		return cmdEval(rest, stdout)
+		return cmdEval(ctx, rest, stdout)
 	case "timex":
 		return cmdTimex(rest, stdin, stdout, stderr)
 	}
@@ -237,6 +241,9 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 	fs := flag.NewFlagSet("timeline", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	page := fs.Int("page", 1, "page number")
+	summary := fs.Bool("summary", false, "the dates that mattered most instead of every development")
+	dates := fs.Int("dates", 0, "with --summary: how many dates")
+	perDate := fs.Int("per-date", 0, "with --summary: lines per date")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("timeline: %v", err)
@@ -247,11 +254,40 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 	if len(pos) == 0 {
 		return usagef("timeline needs a QUERY, for example: briefbot timeline ceasefire")
 	}
+	if !*summary && (*dates != 0 || *perDate != 0) {
+		return usagef("--dates and --per-date shape a summary; add --summary")
+	}
+	if *dates < 0 || *dates > digest.MaxDates || *perDate < 0 || *perDate > digest.MaxPerDate {
+		return usagef("--dates must be from 1 to %d and --per-date from 1 to %d", digest.MaxDates, digest.MaxPerDate)
+	}
 	q, err := briefing.ParseQuery(strings.Join(pos, " "))
 	if err != nil {
 		return err
 	}
 	q.Limit = a.cfg.PageSize
+	if *summary {
+		if *page != 1 {
+			return usagef("--page pages the full list; a summary is one page")
+		}
+		q.Dates = cmp.Or(*dates, q.Dates)
+		if q.Dates == briefing.AllDates {
+			q.Dates = 0
+		}
+		q.Lines = cmp.Or(*perDate, q.Lines)
+		r := a.bot.Summary(ctx, "cli", q)
+		if r.Error {
+			return errors.New(strings.TrimSuffix(r.Text, "."))
+		}
+		if r.Next != nil {
+			r.Footer = strings.Replace(r.Footer, "/more or /timeline "+r.Next.Query, fmt.Sprintf("briefbot timeline %q", strings.TrimSuffix(r.Next.Query, " dates:all")), 1)
+		}
+		_, err = io.WriteString(stdout, console.Render(r))
+		return err
+	}
+	if q.Dates == 0 {
+		// scripts read every development; --summary asks for the digest
+		q.Dates = briefing.AllDates
+	}
 	q.Offset = (*page - 1) * q.Limit
 	r := a.bot.Page(ctx, "cli", q)
 	if r.Error {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/digest/tilse"
+	"github.com/briefbot/briefbot/briefing/digest/tlseval"
+	"github.com/briefbot/briefbot/briefing/extract"
+	"github.com/briefbot/briefbot/store/sqlite"
+)
+
+// evalTLS builds summary timelines for the Timeline17-style topics under a
+// directory and scores them against the journalists' timelines.
+func evalTLS(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("eval tls", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	out := fs.String("out", "", "write each summary timeline, tilse format, to OUTDIR/<topic>.txt")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usagef("eval tls: %v", err)
+	}
+	if len(pos) != 1 {
+		return usagef("eval tls takes one DIR of topics (folders with articles.json and timeline.txt), such as Timeline17; got %d arguments", len(pos))
+	}
+	results, err := runTLS(ctx, pos[0], *out)
+	if err != nil {
+		return err
+	}
+	return writeTLSReport(stdout, results)
+}
+
+// runTLS evaluates every topic under dir, writing summaries to out when it
+// is set.
+func runTLS(ctx context.Context, dir, out string) ([]tlseval.Result, error) {
+	topics, err := tlseval.Topics(dir)
+	if err != nil {
+		return nil, fmt.Errorf("eval tls: %w", err)
+	}
+	if len(topics) == 0 {
+		return nil, fmt.Errorf("eval tls: no topics under %s: a topic is a folder holding %s and %s", dir, tlseval.ArticlesFile, tlseval.GoldFile)
+	}
+	scorer, err := tlseval.LoadScorer(dir)
+	if err != nil {
+		return nil, fmt.Errorf("eval tls: %w", err)
+	}
+	ex, err := extract.New()
+	if err != nil {
+		return nil, err
+	}
+	env := tlseval.Env{Extractor: ex, Scorer: scorer, OpenStore: tempStore}
+	var results []tlseval.Result
+	for _, t := range topics {
+		r, err := tlseval.Run(ctx, env, t)
+		if err != nil {
+			return nil, fmt.Errorf("eval tls: %w", err)
+		}
+		if out != "" {
+			if err := tlseval.WriteSummary(out, r); err != nil {
+				return nil, fmt.Errorf("eval tls: %w", err)
+			}
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// tempStore opens an empty SQLite store in a temporary directory that its
+// done function removes.
+func tempStore(ctx context.Context) (briefing.Store, func(), error) {
+	dir, err := os.MkdirTemp("", "briefbot-eval-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "eval.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); os.RemoveAll(dir) }, nil
+}
+
+func writeTLSReport(w io.Writer, rs []tlseval.Result) error {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "topic\tarticles\tdevelopments\tL\tk\tdate F1\talign R1\talign R2\tconcat R1\tconcat R2\tagree R1\tagree R2\tseconds\t")
+	row := func(name string, arts, devs, l, k string, s tilse.Scores, secs string) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t\n", name, arts, devs, l, k,
+			s.Date.F, s.Align1.F, s.Align2.F, s.Concat1.F, s.Concat2.F, s.Agree1.F, s.Agree2.F, secs)
+	}
+	var total time.Duration
+	for _, r := range rs {
+		d := r.Ingest + r.Summarize
+		total += d
+		row(r.Topic, fmt.Sprint(r.Articles), fmt.Sprint(r.Developments), fmt.Sprint(r.L), fmt.Sprint(r.K), r.Scores, fmt.Sprintf("%.2f", d.Seconds()))
+	}
+	row(fmt.Sprintf("mean of %d", len(rs)), "", "", "", "", tlseval.Mean(rs), fmt.Sprintf("%.2f", total.Seconds()/float64(max(1, len(rs)))))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	b.WriteString("\nF1 of each measure; the mean row takes F from the mean precision and mean recall (as news-tls does).\n")
+	b.WriteString("align = tilse's many-to-one date-content alignment ROUGE; seconds = ingest plus summary.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/briefbot/briefbot/briefing/digest/tilse"
+)
+
+// t17Dir is the Timeline17 evaluation data beside the checkout.
+var t17Dir = filepath.Join("..", "..", "..", "shared", "corpus", "t17")
+
+// Floors for the Timeline17 evaluation: what the summariser measures today
+// (date F1 0.650, alignment ROUGE-1 F 0.125, see the README), so that a
+// change that makes summaries worse fails here. They sit below the targets
+// of the timeline-summary issue (0.66 / 0.145), which are not met yet; raise
+// them as the summariser improves.
+const (
+	t17DateF1Floor  = 0.64
+	t17AlignR1Floor = 0.12
+)
+
+var meanRow = regexp.MustCompile(`(?m)^\s*mean of (\d+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s*$`)
+
+func TestEvalTLS(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(t17Dir, "sdf-tls-scores.txt")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Timeline17 corpus missing in CI: %v", err)
+		}
+		t.Skipf("Timeline17 corpus not found at %s; skipping", t17Dir)
+	}
+	dir := t.TempDir()
+	outDir := filepath.Join(dir, "out")
+	out := mustRun(t, dir, "eval", "tls", t17Dir, "--out", outDir)
+	t.Logf("\n%s", out)
+	m := meanRow.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no mean row in the report:\n%s", out)
+	}
+	if m[1] != "10" {
+		t.Errorf("evaluated %s topics, want the 10 of the corpus", m[1])
+	}
+	dateF1, _ := strconv.ParseFloat(m[2], 64)
+	alignR1, _ := strconv.ParseFloat(m[3], 64)
+	if dateF1 < t17DateF1Floor {
+		t.Errorf("date F1 %.4f fell below %.2f", dateF1, t17DateF1Floor)
+	}
+	if alignR1 < t17AlignR1Floor {
+		t.Errorf("alignment ROUGE-1 F %.4f fell below %.2f", alignR1, t17AlignR1Floor)
+	}
+
+	// one summary per topic, in the tilse format, with the gold's number
+	// of dates, inside the gold's span
+	topics, err := filepath.Glob(filepath.Join(t17Dir, "*", "timeline.txt"))
+	if err != nil || len(topics) != 10 {
+		t.Fatalf("topics: %v %v", topics, err)
+	}
+	for _, goldPath := range topics {
+		name := filepath.Base(filepath.Dir(goldPath))
+		gold, err := tilse.ReadFile(goldPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys, err := tilse.ReadFile(filepath.Join(outDir, name+".txt"))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(sys) == 0 || len(sys) > len(gold) {
+			t.Errorf("%s: %d dates, want 1..%d", name, len(sys), len(gold))
+		}
+		lo, hi := gold[0].Date, gold[0].Date
+		for _, e := range gold {
+			lo, hi = min(lo, e.Date), max(hi, e.Date)
+		}
+		for i, e := range sys {
+			if e.Date < lo || e.Date > hi {
+				t.Errorf("%s: date %s outside the gold span %s..%s", name, e.Date, lo, hi)
+			}
+			if i > 0 && e.Date <= sys[i-1].Date {
+				t.Errorf("%s: dates not ascending at %s", name, e.Date)
+			}
+			if len(e.Sentences) == 0 {
+				t.Errorf("%s: %s has no line", name, e.Date)
+			}
+			for _, s := range e.Sentences {
+				if strings.Contains(s, "-LRB-") || strings.Contains(s, "``") {
+					t.Errorf("%s: PTB tokens left in %q", name, s)
+				}
+			}
+		}
+	}
+
+	// the same run twice gives the same summaries
+	again := filepath.Join(dir, "again")
+	mustRun(t, dir, "eval", "tls", t17Dir, "--out", again)
+	for _, goldPath := range topics {
+		name := filepath.Base(filepath.Dir(goldPath)) + ".txt"
+		a, _ := os.ReadFile(filepath.Join(outDir, name))
+		b, _ := os.ReadFile(filepath.Join(again, name))
+		if string(a) != string(b) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+func TestEvalTLSUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"eval", "tls"}, 2, "one DIR"},
+		{[]string{"eval", "tls", dir}, 1, "no topics"},
+		{[]string{"eval", "tls", filepath.Join(dir, "missing")}, 1, "no such file"},
+		{[]string{"eval", "tls", dir, "--bogus"}, 2, "bogus"},
+	} {
+		r := briefbot(t, dir, "", c.args...)
+		if r.code != c.code || !strings.Contains(r.errOut+r.err.Error(), c.want) {
+			t.Errorf("%v: exit %d (%v), stderr %q; want exit %d mentioning %q", c.args, r.code, r.err, r.errOut, c.code, c.want)
+		}
+	}
+}
