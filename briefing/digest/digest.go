@@ -43,9 +43,13 @@ const (
 // Weights are the ranking's tuning. DefaultWeights were set on our own
 // fixtures and checked on the Timeline17 evaluation (briefbot eval tls).
 type Weights struct {
-	// SameDay is what an article written on the day (or the day after)
-	// adds to a date, against 1 for an article referring back to it.
-	SameDay float64
+	// A date earns RefDay for every later day on which an article refers
+	// back to it (published two or more days after it), SameDay for every
+	// article written on the day or the day after that states the date,
+	// and SameDayPublished for one that is only dated by its publication.
+	// Counting the days rather than the articles keeps one busy day of
+	// follow-ups from outweighing a date people kept returning to.
+	RefDay, SameDay, SameDayPublished float64
 	// CrowdWindow is the half-width in days of the neighbourhood whose
 	// coverage volume discounts a date, CrowdExponent how strongly.
 	CrowdWindow   int
@@ -69,6 +73,10 @@ type Weights struct {
 	// LongLine is the number of distinct terms past which a line reads as
 	// a paragraph and loses weight in proportion.
 	LongLine int
+	// Story is the exponent of a line's closeness to the whole story's
+	// subject in its score: a side remark dated the same day is not the
+	// day's news.
+	Story float64
 	// Explicit favours a line that states its own date over one that
 	// borrowed it from context or the publication date.
 	Explicit float64
@@ -78,17 +86,20 @@ type Weights struct {
 // nil.
 func DefaultWeights() Weights {
 	return Weights{
-		SameDay:       0.5,
-		CrowdWindow:   7,
-		CrowdExponent: 0.25,
-		Actor:         0.25,
-		Coarse:        0.5,
-		Redundancy:    0.7,
-		Novelty:       0.3,
-		Lead:          1.5,
-		LeadBytes:     1000,
-		LongLine:      30,
-		Explicit:      1.25,
+		RefDay:           1,
+		SameDay:          0.5,
+		SameDayPublished: 0.1,
+		CrowdWindow:      7,
+		CrowdExponent:    0.25,
+		Actor:            0.1,
+		Coarse:           0.5,
+		Redundancy:       0.7,
+		Novelty:          0.3,
+		Lead:             1.5,
+		LeadBytes:        1000,
+		LongLine:         20,
+		Explicit:         1.25,
+		Story:            1,
 	}
 }
 
@@ -164,6 +175,8 @@ type group struct {
 	events   []*briefing.Event
 	reports  int
 	refs     int
+	stated   int // reports that state the date themselves
+	refDays  int // distinct days on which later articles referred back
 	actorSal float64
 	score    float64
 }
@@ -250,7 +263,8 @@ func Summarize(evs []*briefing.Event, o Options) Timeline {
 				g.actorSal = max(g.actorSal, float64(actorCount[a])/float64(maxActor))
 			}
 		}
-		g.score = (float64(g.refs) + w.SameDay*float64(g.reports)) / math.Pow(float64(crowd), w.CrowdExponent)
+		g.score = (w.RefDay*float64(g.refDays) + w.SameDay*float64(g.stated) + w.SameDayPublished*float64(g.reports-g.stated)) /
+			math.Pow(float64(crowd), w.CrowdExponent)
 		g.score *= 1 + w.Actor*g.actorSal
 		if g.key.gran != briefing.GranDay || g.key.lo != g.key.hi {
 			g.score *= w.Coarse
@@ -297,22 +311,38 @@ func eligible(ev *briefing.Event, o Options) bool {
 }
 
 // count tallies the distinct articles behind a group: those published by
-// the day after the date (reports) and those published later (refs).
+// the day after the date (reports, of which stated name the date
+// themselves) and those published later (refs, spread over refDays days).
 func (g *group) count() {
-	seen := map[int64]bool{}
+	kind := map[int64]int{} // article -> 0 ref, 1 stated, 2 published only
+	days := map[briefing.Day]bool{}
 	for _, ev := range g.events {
 		for _, c := range ev.Citations {
-			if seen[c.ArticleID] {
-				continue
+			k := 2
+			switch pub := briefing.DayOf(c.Published); {
+			case pub > g.key.hi+1:
+				k = 0
+				days[pub] = true
+			case ev.Date.Origin == briefing.OriginExplicit:
+				k = 1
 			}
-			seen[c.ArticleID] = true
-			if briefing.DayOf(c.Published) > g.key.hi+1 {
-				g.refs++
-			} else {
-				g.reports++
+			if old, seen := kind[c.ArticleID]; !seen || k < old {
+				kind[c.ArticleID] = k
 			}
 		}
 	}
+	for _, k := range kind {
+		switch k {
+		case 0:
+			g.refs++
+		case 1:
+			g.stated++
+			g.reports++
+		default:
+			g.reports++
+		}
+	}
+	g.refDays = len(days)
 }
 
 // originRank orders date origins from the surest (stated in the sentence)
@@ -399,7 +429,7 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 		}
 		c.base *= lengthFit(c.vec.len(), s.w.LongLine)
 		// on the story's subject, not a side remark dated the same day
-		c.base *= c.vec.dot(s.story)
+		c.base *= math.Pow(max(c.vec.dot(s.story), 0), s.w.Story)
 	}
 	var out []*briefing.Event
 	used := make([]bool, len(cands))

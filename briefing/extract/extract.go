@@ -141,8 +141,24 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 		return nil, fmt.Errorf("extract: text is not valid UTF-8")
 	}
 	pub := briefing.DayOf(a.Published)
+	glued := false
 	var infos []sentenceInfo
-	for si, s := range Sentences(a.Text) {
+	spans := Sentences(a.Text)
+	if len(spans) > 0 {
+		if cut := UnglueLead(spans[0].Text); cut > 0 {
+			// the headline and caption run into the lead become context
+			head := Span{Start: spans[0].Start, Text: strings.TrimSpace(spans[0].Text[:cut])}
+			lead := Span{Start: spans[0].Start + cut, Text: spans[0].Text[cut:]}
+			spans = append([]Span{head, lead}, spans[1:]...)
+			glued = true
+		}
+	}
+	for si, s := range spans {
+		if glued {
+			// the lead, not the headline, is the first sentence; the
+			// headline (-1) is no lead
+			si--
+		}
 		text := s.Text
 		if len(text) > MaxSentenceBytes {
 			text = cutUTF8(text, MaxSentenceBytes)
@@ -163,18 +179,18 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			info.topics = x.topIdx.match(x.norm.Stems(seg.text))
 			info.develops = reportsDevelopment(seg.text) && (len(info.actors) > 0 || len(info.topics) > 0)
 			switch {
-			case boilerplate.MatchString(seg.text):
+			case boilerplate.MatchString(seg.text) || readerComment.MatchString(seg.text):
 				info.develops = false
 			case info.develops:
 			case seg.date != nil && seg.date.Gran == briefing.GranDay && !seg.date.Range:
 				// A story the gazetteer and lexicon do not know yet: a
 				// sentence that names someone and dates itself to a day
 				// ("On April 20 the rig exploded") reports a development.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && namesEntity(seg.text)
-			case seg.date == nil && si < leadSentences:
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && namesEntity(seg.text)
+			case seg.date == nil && si >= 0 && si < leadSentences:
 				// The opening of a news article states its news, dated
 				// by the text before it or by the publication.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && namesEntity(seg.text) &&
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && namesEntity(seg.text) &&
 					len(textnorm.Words(seg.text)) >= minLeadWords
 			}
 			if seg.date != nil {
@@ -378,9 +394,26 @@ func reportsDevelopment(s string) bool {
 // which a summary line does without.
 var wireDateline = regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*`)
 
-// pageStamp matches the time stamp a news page puts before its first
-// sentence: "8 September 2010 Last updated at 12:54 GMT Help".
-var pageStamp = regexp.MustCompile(`(?i)^(?:\d{1,2} \pL+ \d{4} )?last updated at \d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?`)
+// pageStamp matches the time stamp or byline a news page puts before its
+// first sentence: "8 September 2010 Last updated at 12:54 GMT Help",
+// "Mary Smith | 17:45 UK time, Wednesday, 29 April 2009".
+var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*)`)
+
+// readerComment matches a reader's comment under an article: "At 20:04
+// 30th Apr 2009, someone wrote: ...". Comments are opinion, never news.
+var readerComment = regexp.MustCompile(`^(?:At .{0,40}, )?\S+ wrote:`)
+
+// firstPerson reports whether s speaks as "I" or "we" outside quotation
+// marks: a column or a comment, not a report.
+func firstPerson(s string) bool {
+	for _, w := range strings.Fields(unquoted(s)) {
+		switch strings.Trim(w, ",.;:!?\"'()") {
+		case "I", "I'm", "I've", "we", "We", "we're", "We're", "our", "Our", "my", "My":
+			return true
+		}
+	}
+	return false
+}
 
 // boilerplate matches what web pages put around an article: aggregator
 // link lists ("- 2 hrs ago") and copyright lines.

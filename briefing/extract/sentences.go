@@ -127,3 +127,53 @@ func isAbbreviation(before string) bool {
 	}
 	return false
 }
+
+// leadOpeners are words that open a news sentence. Web pages often run a
+// headline and a photo caption into the first sentence without a full
+// stop ("Swine flu reaches Europe The UN has warned ... The first cases of
+// swine flu have been confirmed in Europe."); such a word, capitalised after
+// a lower-case word, marks where the next piece begins.
+var leadOpeners = map[string]bool{
+	"The": true, "A": true, "An": true, "In": true, "On": true, "At": true, "As": true, "After": true,
+	"With": true, "For": true, "When": true, "While": true, "More": true, "Some": true, "Many": true,
+	"Two": true, "Three": true, "Four": true, "Five": true, "Several": true, "Officials": true,
+	"Police": true, "It": true, "He": true, "She": true, "They": true, "This": true, "There": true,
+}
+
+// minLeadPiece is the fewest words the piece after a glued headline must
+// have to count as the lead sentence.
+const minLeadPiece = 8
+
+// UnglueLead splits an article's first sentence where a headline or a
+// caption was run into it, returning the lead sentence's offset in s, or 0
+// when s reads as one sentence. It cuts at the last opener word (see
+// leadOpeners) that follows a lower-case word and is followed by a
+// lower-case word and at least minLeadPiece words in all: "according to
+// The Hague court" and "The UN" are not cuts.
+func UnglueLead(s string) int {
+	words := strings.Fields(s)
+	if len(words) < 2*minLeadPiece {
+		return 0
+	}
+	cut := -1
+	for i := 1; i+minLeadPiece <= len(words); i++ {
+		prev, w, next := words[i-1], words[i], words[i+1]
+		if !leadOpeners[w] {
+			continue
+		}
+		last, _ := utf8.DecodeLastRuneInString(prev)
+		first, _ := utf8.DecodeRuneInString(next)
+		if (unicode.IsLower(last) || unicode.IsDigit(last)) && (unicode.IsLower(first) || unicode.IsDigit(first)) {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		return 0
+	}
+	// the byte offset of the cut word
+	off := 0
+	for i := 0; i < cut; i++ {
+		off = strings.Index(s[off:], words[i]) + off + len(words[i])
+	}
+	return off + strings.Index(s[off:], words[cut])
+}
