@@ -87,8 +87,8 @@ type Weights struct {
 func DefaultWeights() Weights {
 	return Weights{
 		RefDay:           1,
-		SameDay:          0.5,
-		SameDayPublished: 0.1,
+		SameDay:          1,
+		SameDayPublished: 0,
 		CrowdWindow:      7,
 		CrowdExponent:    0.25,
 		Actor:            0.1,
@@ -189,6 +189,10 @@ type dateKey struct {
 }
 
 func keyOf(d briefing.EventDate) dateKey {
+	if d.Gran == briefing.GranDay && d.Lo == d.Hi {
+		// "around May 5" is May 5 to a reader of a timeline
+		return dateKey{lo: d.Lo, hi: d.Hi, gran: d.Gran}
+	}
 	return dateKey{lo: d.Lo, hi: d.Hi, gran: d.Gran, mod: d.Mod}
 }
 
