@@ -301,9 +301,10 @@ func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, s
 		if len(c.Topics) > 0 && len(ev.Topics) > 0 && !shares(c.Topics, ev.Topics) {
 			continue
 		}
-		if !shares(c.Actors, ev.Actors) && !shares(c.Topics, ev.Topics) {
-			// nothing in common but the date: only identical wording could
-			// make them one development, and then they would share a name
+		named := shares(c.Actors, ev.Actors) || shares(c.Topics, ev.Topics)
+		if !named && (len(c.Actors) > 0 || len(c.Topics) > 0) && (len(ev.Actors) > 0 || len(ev.Topics) > 0) {
+			// both name someone or something, and not the same: two
+			// developments
 			continue
 		}
 		var evTerms map[string]bool
@@ -326,6 +327,10 @@ func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, s
 		published := c.Date.Origin == OriginPublished || ev.Date.Origin == OriginPublished
 		var ok bool
 		switch {
+		case !named:
+			// nothing known in common (a story the gazetteer does not
+			// cover): only the same wording makes the same development
+			ok = text >= 0.5
 		case text >= 0.5:
 			// the same wording: the same development
 			ok = true

@@ -170,6 +170,11 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 		clauses := splitClauses(text, exprs)
 		for ci, seg := range clauses {
 			info := sentenceInfo{span: Span{Start: s.Start + seg.start, Text: seg.text}, summary: dropLead(seg.text, seg.lead)}
+			if len(clauses) == 1 && seg.lead == 0 && seg.date != nil {
+				// under its date in a timeline, "said on Thursday" says
+				// the date twice
+				info.summary = dropDayPhrase(seg.text, exprs, *seg.date)
+			}
 			if ci == 0 && len(clauses) > 1 {
 				// the first clause reads best with what follows it:
 				// "X's May 19 calls came after Y met on May 16"
@@ -324,10 +329,13 @@ func leadingDate(text string, start int, e timex.Expression) int {
 		return 0
 	}
 	rest := text[e.End:]
-	if !strings.HasPrefix(rest, ", ") {
-		return 0
+	// "On May 16, ...", and a chronology's "May 16 - ..." or "May 16: ..."
+	for _, sep := range []string{", ", " - ", " -- ", " – ", " — ", ": "} {
+		if strings.HasPrefix(rest, sep) {
+			return e.End + len(sep) - start
+		}
 	}
-	return e.End + 2 - start
+	return 0
 }
 
 // trimmed returns text[start:end] without surrounding white space, and
@@ -389,6 +397,43 @@ func reportsDevelopment(s string) bool {
 	return false
 }
 
+// dayPreps are the words that attach a day to a verb: "met on Friday",
+// "said late on Tuesday".
+var dayPreps = []string{"late on ", "early on ", "earlier on ", "on "}
+
+// dropDayPhrase removes from s the phrase that dates it to d, when d is a
+// single day named in passing ("BP said on Thursday that ...", "a judge on
+// Tuesday blocked ..."): the timeline shows the date beside the line. Ranges,
+// months and phrases that carry more than the day ("by Friday", "since
+// Tuesday") stay.
+func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) string {
+	if d.Gran != briefing.GranDay || d.Lo != d.Hi || d.Range {
+		return s
+	}
+	for _, e := range exprs {
+		if e.Type != "DATE" || e.Date.Lo != d.Lo || e.Date.Hi != d.Hi || e.Start > len(s) || e.End > len(s) {
+			continue
+		}
+		start := -1
+		for _, p := range dayPreps {
+			if e.Start >= len(p) && strings.EqualFold(s[e.Start-len(p):e.Start], p) {
+				start = e.Start - len(p)
+				break
+			}
+		}
+		if start <= 0 || s[start-1] != ' ' {
+			return s
+		}
+		out := strings.TrimRight(s[:start-1], " ") + s[e.End:]
+		out = strings.ReplaceAll(out, " ,", ",")
+		if len(textnorm.Words(out)) < 4 {
+			return s
+		}
+		return out
+	}
+	return s
+}
+
 // wireDateline matches the dateline and byline a wire story opens with,
 // "MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT MEXICO CITY (Reuters) - ",
 // which a summary line does without.
@@ -396,8 +441,9 @@ var wireDateline = regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|U
 
 // pageStamp matches the time stamp or byline a news page puts before its
 // first sentence: "8 September 2010 Last updated at 12:54 GMT Help",
-// "Mary Smith | 17:45 UK time, Wednesday, 29 April 2009".
-var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*)`)
+// "Mary Smith | 17:45 UK time, Wednesday, 29 April 2009", "Thursday, May
+// 27, 2010; 4:21 PM".
+var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*|\pL+day, \pL+ \d{1,2}, \d{4}; \d{1,2}:\d{2} [AP]M\s*)`)
 
 // readerComment matches a reader's comment under an article: "At 20:04
 // 30th Apr 2009, someone wrote: ...". Comments are opinion, never news.
@@ -416,8 +462,9 @@ func firstPerson(s string) bool {
 }
 
 // boilerplate matches what web pages put around an article: aggregator
-// link lists ("- 2 hrs ago") and copyright lines.
-var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
+// link lists ("- 2 hrs ago"), comment signatures ("-- June 02, 2010 2:18
+// PM") and copyright lines.
+var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
 
 // isQuestion reports whether s asks rather than tells.
 func isQuestion(s string) bool {
