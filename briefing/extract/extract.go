@@ -191,7 +191,7 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 				// A story the gazetteer and lexicon do not know yet: a
 				// sentence that names someone and dates itself to a day
 				// ("On April 20 the rig exploded") reports a development.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && namesEntity(seg.text)
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && (namesEntity(seg.text) || len(textnorm.Words(seg.text)) >= minLeadWords)
 			case seg.date == nil && si >= 0 && si < leadSentences:
 				// The opening of a news article states its news, dated
 				// by the text before it or by the publication.
