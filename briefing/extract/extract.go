@@ -435,15 +435,16 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 }
 
 // wireDateline matches the dateline and byline a wire story opens with,
-// "MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT MEXICO CITY (Reuters) - ",
-// which a summary line does without.
-var wireDateline = regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*`)
+// "MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT MEXICO CITY (Reuters) - " or
+// "NEW ORLEANS -- ", which a summary line does without.
+var wireDateline = regexp.MustCompile(`^(?:.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*|[A-Z][A-Z .,'/-]{2,60}(?:,\s*[A-Z][\pL.]+(?: [A-Z][\pL.]+)?)?\s+(?:--|—)\s+)`)
 
 // pageStamp matches the time stamp or byline a news page puts before its
 // first sentence: "8 September 2010 Last updated at 12:54 GMT Help",
 // "Mary Smith | 17:45 UK time, Wednesday, 29 April 2009", "Thursday, May
-// 27, 2010; 4:21 PM".
-var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*|\pL+day, \pL+ \d{1,2}, \d{4}; \d{1,2}:\d{2} [AP]M\s*)`)
+// 27, 2010; 4:21 PM", a headline and standfirst ending "Tuesday 28 April
+// 2009 17.37 BST", a photo credit "Photograph: Jane Doe/AP".
+var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*|\pL+day, \pL+ \d{1,2}, \d{4}; \d{1,2}:\d{2} [AP]M\s*|.{0,250}?\b\pL+day \d{1,2} \pL+ \d{4} \d{1,2}[.:]\d{2} (?:BST|GMT|CET|EST|EDT)\s+|(?:Photograph|Photo|Picture|Image): [^.]{0,60}?/(?:AP|Reuters|AFP|Getty Images|EPA|PA|Rex)\s+)`)
 
 // readerComment matches a reader's comment under an article: "At 20:04
 // 30th Apr 2009, someone wrote: ...". Comments are opinion, never news.
@@ -462,9 +463,10 @@ func firstPerson(s string) bool {
 }
 
 // boilerplate matches what web pages put around an article: aggregator
-// link lists ("- 2 hrs ago"), comment signatures ("-- June 02, 2010 2:18
-// PM") and copyright lines.
-var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
+// link lists ("- 2 hrs ago"), photo captions ("... is seen in the Gulf"),
+// teasers cut off with an ellipsis, comment signatures ("-- June 02, 2010
+// 2:18 PM") and copyright lines.
+var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b|\b(?:pictured|file photo|AP Photo)\b|\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b|\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b|^AP\b|\w(?:\.\.\.|…)["'”]?$|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
 
 // isQuestion reports whether s asks rather than tells.
 func isQuestion(s string) bool {

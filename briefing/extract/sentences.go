@@ -138,6 +138,8 @@ var leadOpeners = map[string]bool{
 	"With": true, "For": true, "When": true, "While": true, "More": true, "Some": true, "Many": true,
 	"Two": true, "Three": true, "Four": true, "Five": true, "Several": true, "Officials": true,
 	"Police": true, "It": true, "He": true, "She": true, "They": true, "This": true, "There": true,
+	"Another": true, "About": true, "Nearly": true, "Almost": true, "Thousands": true, "Hundreds": true,
+	"Dozens": true, "Scientists": true, "Experts": true, "Doctors": true, "Authorities": true,
 }
 
 // minLeadPiece is the fewest words the piece after a glued headline must

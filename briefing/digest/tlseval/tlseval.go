@@ -86,8 +86,8 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// ptbBrackets are the Penn Treebank escapes of brackets.
-var ptbBrackets = strings.NewReplacer("-LRB-", "(", "-RRB-", ")", "-LSB-", "[", "-RSB-", "]", "-LCB-", "{", "-RCB-", "}")
+// ptbBrackets are the Penn Treebank escapes of brackets, slashes and stars.
+var ptbBrackets = strings.NewReplacer("-LRB-", "(", "-RRB-", ")", "-LSB-", "[", "-RSB-", "]", "-LCB-", "{", "-RCB-", "}", `\/`, "/", `\*`, "*")
 
 var (
 	// a token that attaches to the word before it
