@@ -465,8 +465,9 @@ func firstPerson(s string) bool {
 // boilerplate matches what web pages put around an article: aggregator
 // link lists ("- 2 hrs ago"), photo captions ("... is seen in the Gulf"),
 // teasers cut off with an ellipsis, comment signatures ("-- June 02, 2010
-// 2:18 PM") and copyright lines.
-var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b|\b(?:pictured|file photo|AP Photo)\b|\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b|\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b|^AP\b|\w(?:\.\.\.|…)["'”]?$|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
+// 2:18 PM"), corrections and print notes, "follow us" lines and copyright
+// lines.
+var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b|\b(?:pictured|file photo|AP Photo)\b|\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b|\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b|^AP\b|\w(?:\.\.\.|…)["'”]?$|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
 
 // isQuestion reports whether s asks rather than tells.
 func isQuestion(s string) bool {
