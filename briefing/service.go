@@ -307,6 +307,10 @@ func (s *Service) bestMatch(c Candidate, cTerms map[string]bool, evs []*Event, s
 			// developments
 			continue
 		}
+		if !named && (len(c.Actors)+len(c.Topics) > 0 || len(ev.Actors)+len(ev.Topics) > 0) {
+			// one names someone, the other no one: not the same wording
+			continue
+		}
 		var evTerms map[string]bool
 		if ev.ID != 0 {
 			if evTerms = terms[ev.ID]; evTerms == nil {

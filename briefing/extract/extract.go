@@ -184,19 +184,19 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			info.topics = x.topIdx.match(x.norm.Stems(seg.text))
 			info.develops = reportsDevelopment(seg.text) && (len(info.actors) > 0 || len(info.topics) > 0)
 			switch {
-			case boilerplate.MatchString(seg.text) || readerComment.MatchString(seg.text):
+			case isBoilerplate(seg.text) || readerComment.MatchString(seg.text):
 				info.develops = false
 			case info.develops:
 			case seg.date != nil && seg.date.Gran == briefing.GranDay && !seg.date.Range:
 				// A story the gazetteer and lexicon do not know yet: a
 				// sentence that names someone and dates itself to a day
 				// ("On April 20 the rig exploded") reports a development.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && (namesEntity(seg.text) || len(textnorm.Words(seg.text)) >= minLeadWords)
+				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && (namesEntity(seg.text) || wordCount(seg.text) >= minLeadWords)
 			case seg.date == nil && si >= 0 && si < leadSentences:
 				// The opening of a news article states its news, dated
 				// by the text before it or by the publication.
 				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && namesEntity(seg.text) &&
-					len(textnorm.Words(seg.text)) >= minLeadWords
+					wordCount(seg.text) >= minLeadWords
 			}
 			if seg.date != nil {
 				info.date = *seg.date
@@ -426,25 +426,13 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 		}
 		out := strings.TrimRight(s[:start-1], " ") + s[e.End:]
 		out = strings.ReplaceAll(out, " ,", ",")
-		if len(textnorm.Words(out)) < 4 {
+		if wordCount(out) < 4 {
 			return s
 		}
 		return out
 	}
 	return s
 }
-
-// wireDateline matches the dateline and byline a wire story opens with,
-// "MEXICO CITY | Fri Apr 24, 2009 7:50 pm EDT MEXICO CITY (Reuters) - " or
-// "NEW ORLEANS -- ", which a summary line does without.
-var wireDateline = regexp.MustCompile(`^(?:.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*|[A-Z][A-Z .,'/-]{2,60}(?:,\s*[A-Z][\pL.]+(?: [A-Z][\pL.]+)?)?\s+(?:--|—)\s+)`)
-
-// pageStamp matches the time stamp or byline a news page puts before its
-// first sentence: "8 September 2010 Last updated at 12:54 GMT Help",
-// "Mary Smith | 17:45 UK time, Wednesday, 29 April 2009", "Thursday, May
-// 27, 2010; 4:21 PM", a headline and standfirst ending "Tuesday 28 April
-// 2009 17.37 BST", a photo credit "Photograph: Jane Doe/AP".
-var pageStamp = regexp.MustCompile(`(?i)^(?:(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?|[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*|\pL+day, \pL+ \d{1,2}, \d{4}; \d{1,2}:\d{2} [AP]M\s*|.{0,250}?\b\pL+day \d{1,2} \pL+ \d{4} \d{1,2}[.:]\d{2} (?:BST|GMT|CET|EST|EDT)\s+|(?:Photograph|Photo|Picture|Image): [^.]{0,60}?/(?:AP|Reuters|AFP|Getty Images|EPA|PA|Rex)\s+)`)
 
 // readerComment matches a reader's comment under an article: "At 20:04
 // 30th Apr 2009, someone wrote: ...". Comments are opinion, never news.
@@ -461,13 +449,6 @@ func firstPerson(s string) bool {
 	}
 	return false
 }
-
-// boilerplate matches what web pages put around an article: aggregator
-// link lists ("- 2 hrs ago"), photo captions ("... is seen in the Gulf"),
-// teasers cut off with an ellipsis, comment signatures ("-- June 02, 2010
-// 2:18 PM"), corrections and print notes, "follow us" lines and copyright
-// lines.
-var boilerplate = regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b|\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b|\b(?:pictured|file photo|AP Photo)\b|\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b|\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b|^AP\b|\w(?:\.\.\.|…)["'”]?$|--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b|\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)
 
 // isQuestion reports whether s asks rather than tells.
 func isQuestion(s string) bool {
@@ -552,11 +533,7 @@ func dropLead(s string, n int) string {
 // boundary after MaxSummaryRunes.
 func summarize(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	for _, head := range []*regexp.Regexp{wireDateline, pageStamp} {
-		if loc := head.FindStringIndex(s); loc != nil && len(textnorm.Words(s[loc[1]:])) >= 4 {
-			s = s[loc[1]:]
-		}
-	}
+	s = dropPageHead(s)
 	s = strings.TrimLeft(s, ",;: ")
 	if utf8.RuneCountInString(s) > MaxSummaryRunes {
 		cut := 0

@@ -1,0 +1,120 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Text scraped from news pages carries more than the article: datelines,
+// time stamps, photo captions and credits, link lists, comment threads,
+// correction notes. The patterns below recognise them. Each has literal
+// needles (lower case), one of which must occur in the text before the
+// regular expression runs: most sentences contain none, and skipping the
+// expression keeps extraction fast.
+
+// pattern is a regular expression guarded by literal needles.
+type pattern struct {
+	needles []string
+	re      *regexp.Regexp
+}
+
+// find returns the match of p in s (whose lower-case form is lower), or nil.
+func (p pattern) find(s, lower string) []int {
+	for _, n := range p.needles {
+		if strings.Contains(lower, n) {
+			return p.re.FindStringIndex(s)
+		}
+	}
+	return nil
+}
+
+// pageHeads are what a page puts before an article's first sentence, which
+// a summary line does without:
+//   - a wire dateline and byline, "MEXICO CITY | Fri Apr 24, 2009 7:50 pm
+//     EDT MEXICO CITY (Reuters) - ", or "NEW ORLEANS -- ";
+//   - a page stamp, "8 September 2010 Last updated at 12:54 GMT Help",
+//     "Thursday, May 27, 2010; 4:21 PM";
+//   - a byline with a time, "Mary Smith | 17:45 UK time, Wednesday, 29
+//     April 2009";
+//   - a headline and standfirst ending in a time stamp, "... Tuesday 28
+//     April 2009 17.37 BST";
+//   - a photo credit, "Photograph: Jane Doe/AP".
+var pageHeads = []pattern{
+	{[]string{"(reuters)", "(ap)", "(afp)", "(bloomberg)", "(upi)", "(dpa)", "(xinhua)", "(interfax)", "(tass)", "(ukrinform)", "(cnn)", "(bbc)"},
+		regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*`)},
+	{[]string{" -- ", " — "},
+		regexp.MustCompile(`^[A-Z][A-Z .,'/-]{2,60}(?:,\s*[A-Z][\pL.]+(?: [A-Z][\pL.]+)?)?\s+(?:--|—)\s+`)},
+	{[]string{"last updated"},
+		regexp.MustCompile(`(?i)^(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?`)},
+	{[]string{"|"},
+		regexp.MustCompile(`^[^|]{1,60}\|\s*\d{1,2}:\d{2}[^,]{0,20},\s*\pL+,\s*\d{1,2} \pL+ \d{4}\s*`)},
+	{[]string{"; "},
+		regexp.MustCompile(`^\pL+day, \pL+ \d{1,2}, \d{4}; \d{1,2}:\d{2} [AP]M\s*`)},
+	{[]string{" bst ", " gmt ", " cet ", " est ", " edt "},
+		regexp.MustCompile(`^.{0,250}?\b\pL+day \d{1,2} \pL+ \d{4} \d{1,2}[.:]\d{2} (?:BST|GMT|CET|EST|EDT)\s+`)},
+	{[]string{"photograph:", "photo:", "picture:", "image:"},
+		regexp.MustCompile(`^(?:Photograph|Photo|Picture|Image): [^.]{0,60}?/(?:AP|Reuters|AFP|Getty Images|EPA|PA|Rex)\s+`)},
+}
+
+// dropPageHead removes the page heads s starts with, as long as at least
+// four words remain.
+func dropPageHead(s string) string {
+	lower := strings.ToLower(s)
+	for _, p := range pageHeads {
+		if loc := p.find(s, lower); loc != nil && wordCount(s[loc[1]:]) >= 4 {
+			s, lower = s[loc[1]:], lower[loc[1]:]
+		}
+	}
+	return s
+}
+
+// boilerplate recognises sentences that are not news:
+//   - aggregator link lists, "- 2 hrs ago";
+//   - photo captions, "... is seen in the Gulf", "In this aerial photo",
+//     "(pictured)";
+//   - comment signatures, "-- June 02, 2010 2:18 PM";
+//   - corrections and print notes, "This article was amended ...", "A
+//     version appeared on p24 ...";
+//   - "follow us" lines, letters-page notes and copyright lines.
+var boilerplate = []pattern{
+	{[]string{"ago"}, regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b`)},
+	{[]string{" seen "}, regexp.MustCompile(`(?i)\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b`)},
+	{[]string{"pictured", "file photo", "ap photo"}, regexp.MustCompile(`(?i)\b(?:pictured|file photo|AP Photo)\b`)},
+	{[]string{"in this "}, regexp.MustCompile(`(?i)\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b`)},
+	{[]string{"photo ", "image ", "picture ", "frame grab ", "video "}, regexp.MustCompile(`(?i)\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b`)},
+	{[]string{"-- "}, regexp.MustCompile(`--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b`)},
+	{[]string{"rights reserved", "this article was", "a version", "follow ", "letters for publication", "copyright"},
+		regexp.MustCompile(`(?i)\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)},
+}
+
+// teaserEnd matches a text cut off with an ellipsis: a link-list teaser.
+var teaserEnd = regexp.MustCompile(`\w(?:\.\.\.|…)["'”]?$`)
+
+// isBoilerplate reports whether s is page furniture rather than news (see
+// boilerplate), including a teaser cut off with an ellipsis and a caption
+// credited to AP at its start.
+func isBoilerplate(s string) bool {
+	if strings.HasPrefix(s, "AP ") || (strings.HasSuffix(strings.TrimRight(s, `"'”`), "...") || strings.HasSuffix(strings.TrimRight(s, `"'”`), "…")) && teaserEnd.MatchString(s) {
+		return true
+	}
+	lower := strings.ToLower(s)
+	for _, p := range boilerplate {
+		if p.find(s, lower) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// wordCount counts the blank-separated pieces of s that hold a letter or a
+// digit: a cheap stand-in for len(textnorm.Words(s)) in length thresholds.
+func wordCount(s string) int {
+	n := 0
+	for f := range strings.FieldsSeq(s) {
+		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			n++
+		}
+	}
+	return n
+}
