@@ -14,14 +14,12 @@ import (
 // t17Dir is the Timeline17 evaluation data beside the checkout.
 var t17Dir = filepath.Join("..", "..", "..", "shared", "corpus", "t17")
 
-// Floors for the Timeline17 evaluation: what the summariser measures today
-// (date F1 0.650, alignment ROUGE-1 F 0.125, see the README), so that a
-// change that makes summaries worse fails here. They sit below the targets
-// of the timeline-summary issue (0.66 / 0.145), which are not met yet; raise
-// them as the summariser improves.
+// The timeline-summary issue's targets on these 10 timelines, above the
+// published SDF-TLS outputs on the same timelines (date F1 0.644, alignment
+// ROUGE-1 F 0.141). We measure 0.6695 and 0.1482 (see the README).
 const (
-	t17DateF1Floor  = 0.64
-	t17AlignR1Floor = 0.12
+	t17DateF1Target  = 0.66
+	t17AlignR1Target = 0.145
 )
 
 var meanRow = regexp.MustCompile(`(?m)^\s*mean of (\d+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s*$`)
@@ -46,11 +44,11 @@ func TestEvalTLS(t *testing.T) {
 	}
 	dateF1, _ := strconv.ParseFloat(m[2], 64)
 	alignR1, _ := strconv.ParseFloat(m[3], 64)
-	if dateF1 < t17DateF1Floor {
-		t.Errorf("date F1 %.4f fell below %.2f", dateF1, t17DateF1Floor)
+	if dateF1 < t17DateF1Target {
+		t.Errorf("date F1 %.4f is below the target %.2f", dateF1, t17DateF1Target)
 	}
-	if alignR1 < t17AlignR1Floor {
-		t.Errorf("alignment ROUGE-1 F %.4f fell below %.2f", alignR1, t17AlignR1Floor)
+	if alignR1 < t17AlignR1Target {
+		t.Errorf("alignment ROUGE-1 F %.4f is below the target %.3f", alignR1, t17AlignR1Target)
 	}
 
 	// one summary per topic, in the tilse format, with the gold's number

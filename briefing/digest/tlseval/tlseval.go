@@ -188,7 +188,11 @@ func Prepare(ctx context.Context, env Env, topicDir string) (*Topic, error) {
 
 	start := time.Now()
 	for _, a := range arts {
-		day, err := briefing.ParseDay(a.DCT)
+		dct := strings.TrimSpace(a.DCT)
+		if len(dct) > 10 && (dct[10] == 'T' || dct[10] == ' ') {
+			dct = dct[:10] // a time of day adds nothing to a publication date
+		}
+		day, err := briefing.ParseDay(dct)
 		if err != nil {
 			return nil, fmt.Errorf("%s: article %s: bad dct %q", topicDir, a.UID, a.DCT)
 		}
