@@ -106,6 +106,11 @@ func writeTLSReport(w io.Writer, rs []tlseval.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, r := range rs {
+		if r.Skipped > 0 {
+			fmt.Fprintf(&b, "%s: %d article(s) left out (no usable dct, or no text).\n", r.Topic, r.Skipped)
+		}
+	}
 	b.WriteString("\nF1 of each measure; the mean row takes F from the mean precision and mean recall (as news-tls does).\n")
 	b.WriteString("align = tilse's many-to-one date-content alignment ROUGE; seconds = ingest plus summary.\n")
 	_, err := io.WriteString(w, b.String())

@@ -119,6 +119,7 @@ func Untokenize(s string) string {
 type Result struct {
 	Topic        string         // the directory's name
 	Articles     int            // articles ingested (published within the gold span)
+	Skipped      int            // articles left out: no usable dct, or no text
 	Developments int            // developments the store held for the span
 	L, K         int            // dates and lines per date asked for
 	Summary      tilse.Timeline // what briefbot produced
@@ -146,6 +147,7 @@ type Topic struct {
 	Lo, Hi       briefing.Day      // the gold's first and last dates
 	L, K         int               // dates, and lines per date, to ask for
 	Articles     int               // articles ingested
+	Skipped      int               // articles in the span left out: no usable dct, or no text
 	Developments []*briefing.Event // what the store holds for [Lo, Hi]
 	Ingest       time.Duration     // time to ingest the articles and read them back
 }
@@ -194,7 +196,9 @@ func Prepare(ctx context.Context, env Env, topicDir string) (*Topic, error) {
 		}
 		day, err := briefing.ParseDay(dct)
 		if err != nil {
-			return nil, fmt.Errorf("%s: article %s: bad dct %q", topicDir, a.UID, a.DCT)
+			// without a publication date its relative dates mean nothing
+			t.Skipped++
+			continue
 		}
 		if day < t.Lo || day > t.Hi {
 			continue
@@ -211,7 +215,8 @@ func Prepare(ctx context.Context, env Env, topicDir string) (*Topic, error) {
 			Title:     "article " + a.UID,
 		})
 		if errors.Is(err, briefing.ErrBadArticle) {
-			continue // empty or wordless articles exist in the corpus
+			t.Skipped++ // empty or wordless articles exist in the corpus
+			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: article %s: %w", topicDir, a.UID, err)
@@ -252,7 +257,7 @@ func Run(ctx context.Context, env Env, topicDir string) (Result, error) {
 	if err != nil {
 		return Result{Topic: filepath.Base(topicDir)}, err
 	}
-	res := Result{Topic: t.Name, Articles: t.Articles, Developments: len(t.Developments), L: t.L, K: t.K, Ingest: t.Ingest}
+	res := Result{Topic: t.Name, Articles: t.Articles, Skipped: t.Skipped, Developments: len(t.Developments), L: t.L, K: t.K, Ingest: t.Ingest}
 	start := time.Now()
 	res.Summary = t.Summarize()
 	res.Summarize = time.Since(start)
