@@ -301,6 +301,16 @@ func splitClauses(text string, exprs []timex.Expression) []clause {
 		cur = next
 	}
 	d := cur.Date
+	if len(out) == 0 && d.Gran >= briefing.GranYear {
+		// "The levee, built in 1962, gave way on Monday": a day named
+		// after a bare year is when this happened
+		for _, e := range dated[1:] {
+			if e.Date.Gran == briefing.GranDay && !e.Date.Range {
+				d, cur = e.Date, e
+				break
+			}
+		}
+	}
 	cs, ct := trimmed(text, start, len(text))
 	out = append(out, clause{start: cs, text: ct, date: &d, lead: leadingDate(text, cs, cur)})
 	// a clause with too little text to stand alone folds back into its neighbour
@@ -324,7 +334,7 @@ func leadingDate(text string, start int, e timex.Expression) int {
 	}
 	head := text[start:e.Start]
 	switch strings.ToLower(strings.TrimSpace(head)) {
-	case "", "on", "in", "from", "by", "earlier", "late", "early":
+	case "", "on", "in", "from", "by", "earlier", "late", "early", "late on", "early on", "earlier on":
 	default:
 		return 0
 	}
@@ -423,6 +433,13 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 		}
 		if start <= 0 || s[start-1] != ' ' {
 			return s
+		}
+		if prev := strings.Fields(s[:start]); len(prev) > 0 {
+			switch strings.ToLower(strings.Trim(prev[len(prev)-1], ",;:")) {
+			case "only", "not", "until", "till", "since", "before", "after", "even", "except":
+				// "only on March 4 did the water fall": the day is the point
+				return s
+			}
 		}
 		out := strings.TrimRight(s[:start-1], " ") + s[e.End:]
 		out = strings.ReplaceAll(out, " ,", ",")

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Text scraped from news pages carries more than the article: datelines,
@@ -44,7 +45,9 @@ var pageHeads = []pattern{
 	{[]string{"(reuters)", "(ap)", "(afp)", "(bloomberg)", "(upi)", "(dpa)", "(xinhua)", "(interfax)", "(tass)", "(ukrinform)", "(cnn)", "(bbc)"},
 		regexp.MustCompile(`^.{0,160}?\((?:Reuters|AP|AFP|Bloomberg|UPI|dpa|Xinhua|Interfax|TASS|Ukrinform|CNN|BBC)\)\s*(?:-+|–|—)\s*`)},
 	{[]string{" -- ", " — "},
-		regexp.MustCompile(`^[A-Z][A-Z .,'/-]{2,60}(?:,\s*[A-Z][\pL.]+(?: [A-Z][\pL.]+)?)?\s+(?:--|—)\s+`)},
+		// the sentence after it starts with a capital: "NATO -- the
+		// alliance -- said" is no dateline
+		regexp.MustCompile(`^[A-Z][A-Z .,'/-]{2,60}(?:,\s*[A-Z][\pL.]+(?: [A-Z][\pL.]+)?)?\s+(?:--|—)\s+["“]?[A-Z0-9]`)},
 	{[]string{"last updated"},
 		regexp.MustCompile(`(?i)^(?:\d{1,2} \pL+ \d{4} )?last updated(?: at|:) [^A-Z]{0,30}\d{1,2}:\d{2}(?: ?[A-Z]{2,4})?\s*(?:Help\b\s*)?`)},
 	{[]string{"|"},
@@ -61,12 +64,49 @@ var pageHeads = []pattern{
 // four words remain.
 func dropPageHead(s string) string {
 	lower := strings.ToLower(s)
-	for _, p := range pageHeads {
-		if loc := p.find(s, lower); loc != nil && wordCount(s[loc[1]:]) >= 4 {
-			s, lower = s[loc[1]:], lower[loc[1]:]
+	for i, p := range pageHeads {
+		loc := p.find(s, lower)
+		if loc == nil {
+			continue
+		}
+		end := loc[1]
+		switch i {
+		case 0:
+			// a dateline is names, dates and times: "told the news
+			// agency (Reuters) - in an interview" is a sentence
+			if !datelineWords(s[:end]) {
+				continue
+			}
+		case 1:
+			end-- // the pattern ends on the next sentence's first letter
+			for end > 0 && (s[end-1] == '"') {
+				end--
+			}
+			if strings.HasSuffix(s[:end], "“") {
+				end -= len("“")
+			}
+		}
+		if wordCount(s[end:]) >= 4 {
+			s, lower = s[end:], lower[end:]
 		}
 	}
 	return s
+}
+
+// datelineWords reports whether every word of a wire dateline head starts
+// with a capital, a digit or punctuation, or is a time of day's "am"/"pm".
+func datelineWords(head string) bool {
+	for w := range strings.FieldsSeq(head) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) {
+			switch strings.TrimRight(w, ".,") {
+			case "am", "pm", "a.m", "p.m":
+				continue
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // boilerplate recognises sentences that are not news:
@@ -78,14 +118,15 @@ func dropPageHead(s string) string {
 //     version appeared on p24 ...";
 //   - "follow us" lines, letters-page notes and copyright lines.
 var boilerplate = []pattern{
-	{[]string{"ago"}, regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|hours?|mins?|minutes?|days?|weeks?|months?)(?:,\s*\d+\s+\w+)?\s+ago\b`)},
-	{[]string{" seen "}, regexp.MustCompile(`(?i)\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating|as the)\b`)},
-	{[]string{"pictured", "file photo", "ap photo"}, regexp.MustCompile(`(?i)\b(?:pictured|file photo|AP Photo)\b`)},
+	// "- 2 hrs ago", "3 months, 1 week ago"; news writes "10 days ago"
+	{[]string{"ago"}, regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|mins?)\s+ago\b|\b\d+\s+(?:hours?|days?|weeks?|months?|years?),\s*\d+\s+(?:hours?|days?|weeks?|months?|mins?|minutes?)\s+ago\b`)},
+	{[]string{" seen "}, regexp.MustCompile(`(?i)\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating)\b`)},
+	{[]string{"pictured", "file photo", "ap photo"}, regexp.MustCompile(`(?i)\(pictured\)|\bpictured (?:above|below|left|right|here)\b|\b(?:file photo|AP Photo)\b`)},
 	{[]string{"in this "}, regexp.MustCompile(`(?i)\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b`)},
 	{[]string{"photo ", "image ", "picture ", "frame grab ", "video "}, regexp.MustCompile(`(?i)\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b`)},
 	{[]string{"-- "}, regexp.MustCompile(`--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b`)},
 	{[]string{"rights reserved", "this article was", "a version", "follow ", "letters for publication", "copyright"},
-		regexp.MustCompile(`(?i)\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)},
+		regexp.MustCompile(`(?i)\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest (?:news|updates|developments|coverage)|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)},
 }
 
 // teaserEnd matches a text cut off with an ellipsis: a link-list teaser.
