@@ -6,7 +6,6 @@ package extract
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +38,9 @@ const (
 	// long and naming someone.
 	leadSentences = 2
 	minLeadWords  = 8
+	// historyDays: a day further back than this from the publication is
+	// background, not news, in a story the gazetteer does not know.
+	historyDays = 730
 )
 
 // Extractor implements briefing.Extractor. It is safe for concurrent use.
@@ -89,6 +91,18 @@ func New(opts ...Option) (*Extractor, error) {
 		o(x)
 	}
 	return x, nil
+}
+
+// namesPerson reports whether actors include a person from the gazetteer:
+// then the story is one the gazetteer knows. Countries and bodies
+// ("Washington", "the UN") turn up in every story.
+func (x *Extractor) namesPerson(actors []string) bool {
+	for _, a := range actors {
+		if x.kinds[a] == "person" {
+			return true
+		}
+	}
+	return false
 }
 
 // Actors returns the gazetteer.
@@ -182,21 +196,30 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			}
 			info.actors = x.actIdx.match(actorWords(seg.text))
 			info.topics = x.topIdx.match(x.norm.Stems(seg.text))
-			info.develops = reportsDevelopment(seg.text) && (len(info.actors) > 0 || len(info.topics) > 0)
+			known := len(info.topics) > 0 || x.namesPerson(info.actors)
+			lower := strings.ToLower(seg.text)
 			switch {
-			case isBoilerplate(seg.text) || readerComment.MatchString(seg.text):
+			case isFurniture(seg.text, lower):
 				info.develops = false
-			case info.develops:
+			case known && reportsDevelopment(seg.text):
+				// the gazetteer and lexicon know this story, and a verb
+				// reports something happening
+				info.develops = true
+			case isCaption(seg.text, lower) || isQuote(seg.text) || isQuestion(seg.text) || firstPerson(seg.text):
+				info.develops = false
+			case len(info.actors) > 0 && reportsDevelopment(seg.text):
+				info.develops = true
 			case seg.date != nil && seg.date.Gran == briefing.GranDay && !seg.date.Range:
-				// A story the gazetteer and lexicon do not know yet: a
-				// sentence that names someone and dates itself to a day
-				// ("On April 20 the rig exploded") reports a development.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && (namesEntity(seg.text) || wordCount(seg.text) >= minLeadWords)
-			case seg.date == nil && si >= 0 && si < leadSentences:
+				// A story the gazetteer and lexicon do not know: a
+				// sentence that dates itself to a day ("On April 20 the
+				// rig exploded") and names someone or says enough reports
+				// a development, unless the day is history ("born on
+				// January 25, 1978").
+				info.develops = seg.date.Lo >= pub-historyDays && (namesEntity(seg.text) || wordCount(seg.text) >= minLeadWords)
+			case seg.date == nil && si >= 0 && si < leadSentences && !known:
 				// The opening of a news article states its news, dated
 				// by the text before it or by the publication.
-				info.develops = !isQuote(seg.text) && !isQuestion(seg.text) && !firstPerson(seg.text) && namesEntity(seg.text) &&
-					wordCount(seg.text) >= minLeadWords
+				info.develops = namesEntity(seg.text) && wordCount(seg.text) >= minLeadWords
 			}
 			if seg.date != nil {
 				info.date = *seg.date
@@ -441,7 +464,15 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 				return s
 			}
 		}
-		out := strings.TrimRight(s[:start-1], " ") + s[e.End:]
+		rest := s[e.End:]
+		if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
+			return s // "on Tuesday's budget": the day belongs to a noun
+		}
+		if strings.Contains(e.Text, ",") && strings.HasPrefix(rest, ",") {
+			// "said on May 16, 2025, that": the comma closes the date
+			rest = rest[1:]
+		}
+		out := strings.TrimRight(s[:start-1], " ") + rest
 		out = strings.ReplaceAll(out, " ,", ",")
 		if wordCount(out) < 4 {
 			return s
@@ -450,10 +481,6 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 	}
 	return s
 }
-
-// readerComment matches a reader's comment under an article: "At 20:04
-// 30th Apr 2009, someone wrote: ...". Comments are opinion, never news.
-var readerComment = regexp.MustCompile(`^(?:At .{0,40}, )?\S+ wrote:`)
 
 // firstPerson reports whether s speaks as "I" or "we" outside quotation
 // marks: a column or a comment, not a report.

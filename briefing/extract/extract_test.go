@@ -135,6 +135,11 @@ func FuzzExtract(f *testing.F) {
 		"U.S. President Trump met Putin on Tuesday. “Yes,” he said...",
 		"\xff\xfe", "May may march. March 5-7, 2025; after May 16 before June 2",
 		strings.Repeat("a.", 1000),
+		// lower-casing shrinks the Kelvin sign from three bytes to one
+		strings.Repeat("\u212a", 100) + " (Reuters) - The rig exploded and sank on Tuesday.",
+		"Swine flu reaches Europe The UN has warned of a pandemic The first cases of swine flu have been confirmed in Europe by officials.",
+		"At 20:04 30th Apr 2009, someone wrote: the council closed the bridge on Monday",
+		"NATO -- the alliance -- said on Monday it would send engineers.",
 	} {
 		f.Add(s)
 	}

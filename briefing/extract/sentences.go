@@ -143,8 +143,21 @@ var leadOpeners = map[string]bool{
 }
 
 // minLeadPiece is the fewest words the piece after a glued headline must
-// have to count as the lead sentence.
-const minLeadPiece = 8
+// have to count as the lead sentence, and minGluedWords the fewest a first
+// sentence must have to be taken for a headline and a lead run together.
+const (
+	minLeadPiece  = 8
+	minGluedWords = 2 * minLeadPiece
+)
+
+// namedByLetter are words a capital letter follows as part of a name, not
+// as the article "A": "influenza A", "hepatitis A", "Plan A", "Group A".
+var namedByLetter = map[string]bool{
+	"influenza": true, "hepatitis": true, "flu": true, "vitamin": true, "type": true, "plan": true,
+	"group": true, "class": true, "grade": true, "category": true, "section": true, "level": true,
+	"division": true, "series": true, "formula": true, "exhibit": true, "appendix": true, "annex": true,
+	"part": true, "block": true, "gate": true, "terminal": true, "platform": true, "wing": true,
+}
 
 // UnglueLead splits an article's first sentence where a headline or a
 // caption was run into it, returning the lead sentence's offset in s, or 0
@@ -154,13 +167,13 @@ const minLeadPiece = 8
 // The Hague court" and "The UN" are not cuts.
 func UnglueLead(s string) int {
 	words := strings.Fields(s)
-	if len(words) < 2*minLeadPiece {
+	if len(words) < minGluedWords {
 		return 0
 	}
 	cut := -1
 	for i := 1; i+minLeadPiece <= len(words); i++ {
 		prev, w, next := words[i-1], words[i], words[i+1]
-		if !leadOpeners[w] {
+		if !leadOpeners[w] || (len(w) == 1 && namedByLetter[strings.ToLower(prev)]) {
 			continue
 		}
 		last, _ := utf8.DecodeLastRuneInString(prev)

@@ -87,7 +87,10 @@ func dropPageHead(s string) string {
 			}
 		}
 		if wordCount(s[end:]) >= 4 {
-			s, lower = s[end:], lower[end:]
+			// lower-casing can change byte lengths (the Kelvin sign is
+			// three bytes, "k" one), so the offsets of s do not carry over
+			s = s[end:]
+			lower = strings.ToLower(s)
 		}
 	}
 	return s
@@ -109,38 +112,69 @@ func datelineWords(head string) bool {
 	return true
 }
 
-// boilerplate recognises sentences that are not news:
-//   - aggregator link lists, "- 2 hrs ago";
-//   - photo captions, "... is seen in the Gulf", "In this aerial photo",
-//     "(pictured)";
+// furniture recognises sentences that are never news:
+//   - aggregator link lists, "- 2 hrs ago", "3 months, 1 week ago";
 //   - comment signatures, "-- June 02, 2010 2:18 PM";
 //   - corrections and print notes, "This article was amended ...", "A
 //     version appeared on p24 ...";
 //   - "follow us" lines, letters-page notes and copyright lines.
-var boilerplate = []pattern{
-	// "- 2 hrs ago", "3 months, 1 week ago"; news writes "10 days ago"
+var furniture = []pattern{
+	// news writes "10 days ago"; link lists "2 hrs ago" and "3 months, 1 week ago"
 	{[]string{"ago"}, regexp.MustCompile(`(?i)\b\d+\s+(?:hrs?|mins?)\s+ago\b|\b\d+\s+(?:hours?|days?|weeks?|months?|years?),\s*\d+\s+(?:hours?|days?|weeks?|months?|mins?|minutes?)\s+ago\b`)},
-	{[]string{" seen "}, regexp.MustCompile(`(?i)\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating)\b`)},
-	{[]string{"pictured", "file photo", "ap photo"}, regexp.MustCompile(`(?i)\(pictured\)|\bpictured (?:above|below|left|right|here)\b|\b(?:file photo|AP Photo)\b`)},
-	{[]string{"in this "}, regexp.MustCompile(`(?i)\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b`)},
-	{[]string{"photo ", "image ", "picture ", "frame grab ", "video "}, regexp.MustCompile(`(?i)\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b`)},
 	{[]string{"-- "}, regexp.MustCompile(`--\s*\pL+ \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]M\b`)},
 	{[]string{"rights reserved", "this article was", "a version", "follow ", "letters for publication", "copyright"},
 		regexp.MustCompile(`(?i)\ball rights reserved\b|\bthis article was (?:amended|corrected|updated)\b|\ba version (?:of this article )?appeared (?:on|in) p(?:age)?\s?\d+|\bfollow (?:the latest (?:news|updates|developments|coverage)|live updates|us on)\b|\bletters for publication\b|\bcopyright\s+(?:\(c\)|©|\d{4})`)},
 }
 
+// captions recognise photo captions and credits: "... is seen in the Gulf",
+// "In this aerial photo", "(pictured)", "A frame grab provided by ...". A
+// caption describes a picture; it is not a development of a story the
+// gazetteer does not know, though a sentence naming known actors with a
+// reporting verb ("Video released by the army shows ...") still is.
+var captions = []pattern{
+	{[]string{" seen "}, regexp.MustCompile(`(?i)\b(?:is|are) seen (?:in|on|at|along|near|during|from|through|outside|inside|burning|floating)\b`)},
+	{[]string{"pictured", "file photo", "ap photo"}, regexp.MustCompile(`(?i)\(pictured\)|\bpictured (?:above|below|left|right|here)\b|\b(?:file photo|AP Photo)\b`)},
+	{[]string{"in this "}, regexp.MustCompile(`(?i)\bin this (?:[\w-]+ ){0,3}(?:photo|image|picture|handout|frame grab|video)\b`)},
+	{[]string{"photo ", "image ", "picture ", "frame grab ", "video "}, regexp.MustCompile(`(?i)\b(?:photo|image|picture|frame grab|video) (?:taken|made|provided|released|shows)\b`)},
+}
+
 // teaserEnd matches a text cut off with an ellipsis: a link-list teaser.
 var teaserEnd = regexp.MustCompile(`\w(?:\.\.\.|…)["'”]?$`)
 
-// isBoilerplate reports whether s is page furniture rather than news (see
-// boilerplate), including a teaser cut off with an ellipsis and a caption
-// credited to AP at its start.
-func isBoilerplate(s string) bool {
-	if strings.HasPrefix(s, "AP ") || (strings.HasSuffix(strings.TrimRight(s, `"'”`), "...") || strings.HasSuffix(strings.TrimRight(s, `"'”`), "…")) && teaserEnd.MatchString(s) {
+// readerComment matches a reader's comment under an article: "At 20:04
+// 30th Apr 2009, someone wrote: ..." or a user name ("riverfan77 wrote:").
+// Comments are opinion, never news; "Trump wrote: ..." is a quote.
+var readerComment = regexp.MustCompile(`^(?:At [^,]{0,40}, \S+|[\p{Ll}\d_]\S*|\S*[\d_]\S*) wrote:`)
+
+// isFurniture reports whether s, whose lower-case form is lower, is page
+// furniture rather than news (see furniture), a teaser cut off with an
+// ellipsis or a reader's comment.
+func isFurniture(s, lower string) bool {
+	trimmed := strings.TrimRight(s, `"'”`)
+	if (strings.HasSuffix(trimmed, "...") || strings.HasSuffix(trimmed, "…")) && teaserEnd.MatchString(s) {
 		return true
 	}
+	if strings.Contains(lower, "wrote:") && readerComment.MatchString(s) {
+		return true
+	}
+	return matchAny(furniture, s, lower)
+}
+
+// isCaption reports whether s, whose lower-case form is lower, is a photo
+// caption or credit (see captions), including one credited to AP at its
+// start.
+func isCaption(s, lower string) bool {
+	return strings.HasPrefix(s, "AP ") || matchAny(captions, s, lower)
+}
+
+// isBoilerplate reports whether s is furniture or a caption.
+func isBoilerplate(s string) bool {
 	lower := strings.ToLower(s)
-	for _, p := range boilerplate {
+	return isFurniture(s, lower) || isCaption(s, lower)
+}
+
+func matchAny(ps []pattern, s, lower string) bool {
+	for _, p := range ps {
 		if p.find(s, lower) != nil {
 			return true
 		}

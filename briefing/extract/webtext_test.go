@@ -18,6 +18,10 @@ func TestUnglueLead(t *testing.T) {
 		in   string
 		want string // prefix of s[off:], or "" for no cut (offset 0)
 	}{
+		{"a letter after a disease is part of its name",
+			"Mexico confirmed 20 deaths from the new influenza A virus on Friday as health officials closed schools across the capital.", ""},
+		{"a letter after a plan is part of its name",
+			"Officials said that plan A would be dropped and the town would build a second dam further up the valley next year.", ""},
 		{"headline, caption and lead run together",
 			"Dam bursts above Riverton Rescue boats reached the flooded streets The dam above Riverton burst before dawn, flooding hundreds of homes in the lower town.",
 			"The dam above Riverton burst"},
@@ -68,6 +72,8 @@ func TestDropPageHead(t *testing.T) {
 		{"AFP dateline with an en dash", "PARIS (AFP) – " + lead, lead},
 		{"AP-style dateline", "RIVERTON, Ohio -- " + lead, lead},
 		{"AP-style dateline with an em dash", "NEW RIVERTON — " + lead, lead},
+		{"a dateline of letters that lower-case to fewer bytes (once a panic)",
+			strings.Repeat("\u212a", 40) + " (Reuters) - " + lead, lead},
 		{"an acronym set off by dashes is no dateline",
 			"NATO -- the Western alliance -- said it would send more engineers to the flooded region.",
 			"NATO -- the Western alliance -- said it would send more engineers to the flooded region."},
@@ -191,6 +197,9 @@ func TestDropDayPhrase(t *testing.T) {
 		{"Engineers said early on Tuesday that the spillway had held.", "Engineers said that the spillway had held."},
 		{"The old levee gave way on Monday, officials said.", "The old levee gave way, officials said."},
 		{"The water board said On Monday that the dam was safe.", "The water board said that the dam was safe."},
+		// a day that belongs to a noun, and a comma that closes a full date
+		{"The council held a vote on Tuesday's budget amendments.", "The council held a vote on Tuesday's budget amendments."},
+		{"The mayor said on March 4, 2024, that the dam would be rebuilt.", "The mayor said that the dam would be rebuilt."},
 		// the day is the point
 		{"Only on March 4, crews said, did the water fall.", "Only on March 4, crews said, did the water fall."},
 
