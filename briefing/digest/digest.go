@@ -1,14 +1,12 @@
 // Package digest decides what matters among many developments: which dates
 // of a story a reader needs, and which one or two lines tell each of them.
-// It is the ranking behind summary timelines (/timeline over a long story)
-// and, through the same signals, behind scheduled briefings.
+// It is the ranking behind summary timelines (/timeline over a long story).
 //
 // The signals are the ones a newsroom uses to build a timeline by hand:
 //
-//   - how many articles report a date's developments, counting an article
-//     that refers back to the date later ("since the May 16 talks") higher
-//     than one written on the day, because a date people keep returning to
-//     is a date that mattered;
+//   - how many days later articles keep referring back to a date ("since
+//     the May 16 talks"), and how many reports written on the day name it:
+//     a date people keep returning to is a date that mattered;
 //   - how crowded the coverage around the date is: a quiet week's single big
 //     development outranks the fifth story of a busy day;
 //   - the actors involved, weighted by how central they are to the whole
@@ -18,7 +16,8 @@
 //     carry it, and novelty against the lines already chosen.
 //
 // Everything is deterministic: the same events and options give the same
-// summary, ties broken by date and event ID.
+// summary. Dates of equal score go by their number of developments, then
+// the newer first; lines of equal score by event ID.
 package digest
 
 import (
@@ -245,23 +244,25 @@ func Summarize(evs []*briefing.Event, o Options) Timeline {
 		return t
 	}
 
-	// coverage volume by publication day, for the crowding discount
-	perDay := map[briefing.Day]int{}
-	for _, d := range published {
-		perDay[d]++
-	}
 	maxActor := 0
 	for _, n := range actorCount {
 		maxActor = max(maxActor, n)
 	}
 	sel := newSelector(w)
 	sel.learnStory(evs, o)
+	// articles published up to each day, for the crowding counts: a
+	// date's span can be years ("the 1990s"), so no walking day by day
+	pubDays := make([]briefing.Day, 0, len(published))
+	for _, d := range published {
+		pubDays = append(pubDays, d)
+	}
+	slices.Sort(pubDays)
 	for _, g := range order {
 		g.count()
-		crowd := 1
-		for d := g.key.lo - briefing.Day(w.CrowdWindow); d <= g.key.hi+briefing.Day(w.CrowdWindow); d++ {
-			crowd += perDay[d]
-		}
+		window := briefing.Day(w.CrowdWindow)
+		from, _ := slices.BinarySearch(pubDays, g.key.lo-window)
+		to, _ := slices.BinarySearch(pubDays, g.key.hi+window+1)
+		crowd := 1 + to - from
 		for _, ev := range g.events {
 			for _, a := range ev.Actors {
 				g.actorSal = max(g.actorSal, float64(actorCount[a])/float64(maxActor))
@@ -278,7 +279,11 @@ func Summarize(evs []*briefing.Event, o Options) Timeline {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return compareKeys(a.key, b.key)
+		// equal evidence: the busier date, then the more recent
+		if c := cmp.Compare(len(b.events), len(a.events)); c != 0 {
+			return c
+		}
+		return compareKeys(b.key, a.key)
 	})
 	chosen := order[:min(len(order), o.dates())]
 	slices.SortFunc(chosen, func(a, b *group) int { return compareKeys(a.key, b.key) })
@@ -382,6 +387,8 @@ type selector struct {
 	norm   *textnorm.Cache
 	chosen []vector
 	story  vector // what the whole set of developments is about
+	ids    map[string]int32
+	vecs   map[*briefing.Event]vector
 	w      Weights
 }
 
@@ -391,13 +398,19 @@ func (s *selector) learnStory(evs []*briefing.Event, o Options) {
 	all := sum{}
 	for _, ev := range evs {
 		if eligible(ev, o) {
-			all.add(s.vectorOf(ev.Summary), 1)
+			all.add(s.vectorOf(ev), 1)
 		}
 	}
 	s.story = unit(all)
 }
 
-func newSelector(w Weights) *selector { return &selector{norm: textnorm.NewCache(20_000), w: w} }
+func newSelector(w Weights) *selector {
+	return &selector{norm: textnorm.NewCache(20_000), w: w, ids: map[string]int32{}, vecs: map[*briefing.Event]vector{}}
+}
+
+// contenders is the fewest candidates per date that compete for its lines
+// (at least four per line asked for).
+const contenders = 20
 
 // pick returns up to k of evs: the lines closest to what the date's reports
 // have in common, weighted by their sources, each new line also novel
@@ -411,7 +424,7 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 	cands := make([]cand, 0, len(evs))
 	acc := sum{}
 	for _, ev := range evs {
-		v := s.vectorOf(ev.Summary)
+		v := s.vectorOf(ev)
 		if v.len() == 0 {
 			continue
 		}
@@ -435,22 +448,32 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 		// on the story's subject, not a side remark dated the same day
 		c.base *= math.Pow(max(c.vec.dot(s.story), 0), s.w.Story)
 	}
+	// Only the strongest candidates compete for the k lines: novelty can
+	// demote a line, not lift a weak one, and comparing every candidate
+	// with every line already chosen would grow with the square of the
+	// summary's size.
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if c := cmp.Compare(b.base, a.base); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.ID, b.ev.ID)
+	})
+	cands = cands[:min(len(cands), max(contenders, 4*k))]
+	overlap := make([]float64, len(cands)) // with the lines chosen so far
+	for i, c := range cands {
+		for _, v := range s.chosen {
+			overlap[i] = max(overlap[i], c.vec.dot(v))
+		}
+	}
 	var out []*briefing.Event
 	used := make([]bool, len(cands))
 	for len(out) < k {
 		best, bestScore := -1, math.Inf(-1)
 		for i, c := range cands {
-			if used[i] {
+			if used[i] || overlap[i] >= s.w.Redundancy {
 				continue
 			}
-			overlap := 0.0
-			for _, v := range s.chosen {
-				overlap = max(overlap, c.vec.dot(v))
-			}
-			if overlap >= s.w.Redundancy {
-				continue
-			}
-			score := (1-s.w.Novelty)*c.base - s.w.Novelty*overlap
+			score := (1-s.w.Novelty)*c.base - s.w.Novelty*overlap[i]
 			if best < 0 || score > bestScore || (score == bestScore && c.ev.ID < cands[best].ev.ID) {
 				best, bestScore = i, score
 			}
@@ -459,20 +482,20 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 			break
 		}
 		used[best] = true
-		s.chosen = append(s.chosen, cands[best].vec)
+		chosen := cands[best].vec
+		s.chosen = append(s.chosen, chosen)
 		out = append(out, cands[best].ev)
+		for i, c := range cands {
+			if !used[i] {
+				overlap[i] = max(overlap[i], c.vec.dot(chosen))
+			}
+		}
 	}
 	if len(out) == 0 && len(evs) > 0 {
 		// every line repeats an earlier date's: still say what happened,
 		// with the best of them
-		best := 0
-		for i, c := range cands {
-			if c.base > cands[best].base {
-				best = i
-			}
-		}
 		if len(cands) > 0 {
-			out = append(out, cands[best].ev)
+			out = append(out, cands[0].ev)
 		} else {
 			out = append(out, evs[0]) // no line has a word to compare
 		}
@@ -501,20 +524,21 @@ func articles(ev *briefing.Event) int {
 	return max(1, len(seen))
 }
 
-// vector is a unit-length bag of normalised terms, sorted by term so that
-// every sum over it runs in the same order: floating-point addition is not
-// associative, and a map's random order would make near-ties flip between
-// runs.
+// vector is a unit-length bag of normalised terms, sorted by term ID so
+// that every sum over it runs in the same order: floating-point addition is
+// not associative, and a map's random order would make near-ties flip
+// between runs. Term IDs are given in the order Summarize meets the terms,
+// which is fixed (it sorts its input first).
 type vector struct {
-	terms   []string
+	terms   []int32
 	weights []float64
 }
 
 func (v vector) len() int { return len(v.terms) }
 
 // unit returns the unit-length vector of the weights in m.
-func unit(m map[string]float64) vector {
-	v := vector{terms: make([]string, 0, len(m))}
+func unit(m map[int32]float64) vector {
+	v := vector{terms: make([]int32, 0, len(m))}
 	for t := range m {
 		v.terms = append(v.terms, t)
 	}
@@ -534,16 +558,27 @@ func unit(m map[string]float64) vector {
 	return v
 }
 
-func (s *selector) vectorOf(text string) vector {
-	m := map[string]float64{}
-	for _, t := range s.norm.Terms(text) {
-		m[t]++
+// vectorOf returns the term vector of ev's summary, computed once.
+func (s *selector) vectorOf(ev *briefing.Event) vector {
+	if v, ok := s.vecs[ev]; ok {
+		return v
 	}
-	return unit(m)
+	m := map[int32]float64{}
+	for _, t := range s.norm.Terms(ev.Summary) {
+		id, ok := s.ids[t]
+		if !ok {
+			id = int32(len(s.ids))
+			s.ids[t] = id
+		}
+		m[id]++
+	}
+	v := unit(m)
+	s.vecs[ev] = v
+	return v
 }
 
 // sum accumulates weighted vectors; unit() of it is their direction.
-type sum map[string]float64
+type sum map[int32]float64
 
 func (a sum) add(v vector, w float64) {
 	for i, t := range v.terms {
@@ -554,10 +589,10 @@ func (a sum) add(v vector, w float64) {
 func (v vector) dot(o vector) float64 {
 	s := 0.0
 	for i, j := 0, 0; i < len(v.terms) && j < len(o.terms); {
-		switch {
-		case v.terms[i] < o.terms[j]:
+		switch a, b := v.terms[i], o.terms[j]; {
+		case a < b:
 			i++
-		case v.terms[i] > o.terms[j]:
+		case a > b:
 			j++
 		default:
 			s += v.weights[i] * o.weights[j]

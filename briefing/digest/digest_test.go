@@ -782,10 +782,22 @@ func TestHugeInput(t *testing.T) {
 }
 
 func BenchmarkSummarize(b *testing.B) {
-	evs := generated(10_000, 365)
-	b.ReportAllocs()
-	for b.Loop() {
-		digest.Summarize(evs, digest.Options{})
+	for _, bc := range []struct {
+		name   string
+		events int
+		o      digest.Options
+	}{
+		{"10k-default", 10_000, digest.Options{}},
+		// the largest summary the CLI allows, over the most a summary reads
+		{"20k-500x10", 20_000, digest.Options{Dates: digest.MaxDates, PerDate: digest.MaxPerDate}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			evs := generated(bc.events, 365)
+			b.ReportAllocs()
+			for b.Loop() {
+				digest.Summarize(evs, bc.o)
+			}
+		})
 	}
 }
 
