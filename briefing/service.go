@@ -462,6 +462,14 @@ func (s *Service) Timeline(ctx context.Context, q Query) (Page, error) {
 	return p, nil
 }
 
+// BulkSearcher is implemented by stores that can return many matches of a
+// query in one pass: SearchAll is Search with Limit replaced by limit, which
+// may exceed MaxPageSize. Matching uses it when the store has it, and pages
+// through Search otherwise.
+type BulkSearcher interface {
+	SearchAll(ctx context.Context, q Query, limit int) (Page, error)
+}
+
 // MaxMatching bounds how many developments Matching reads for a summary:
 // beyond it the oldest are summarised and the rest reported as left out.
 const MaxMatching = 20_000
@@ -477,6 +485,14 @@ func (s *Service) Matching(ctx context.Context, q Query, limit int) (evs []*Even
 	}
 	if limit <= 0 || limit > MaxMatching {
 		limit = MaxMatching
+	}
+	if bs, ok := s.store.(BulkSearcher); ok {
+		q.Offset = 0
+		p, err := bs.SearchAll(ctx, q, limit)
+		if err != nil {
+			return nil, false, fmt.Errorf("timeline: %w", err)
+		}
+		return p.Events, p.More, nil
 	}
 	q.Limit = MaxPageSize
 	for q.Offset = 0; ; q.Offset += MaxPageSize {

@@ -96,7 +96,22 @@ func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]*
 // events that start before it but end on or after it; the two walks are
 // merged by SQLite without sorting.
 func (s *Store) Search(ctx context.Context, q briefing.Query) (briefing.Page, error) {
-	query, args, ok := searchSQL(q)
+	q.Limit = pageLimit(q.Limit)
+	return s.search(ctx, q)
+}
+
+// SearchAll is Search without the page-size bound: up to limit events from
+// q.Offset, in one walk of the index. A summary timeline reads thousands of
+// matches; paging through them with offsets would walk the index again for
+// every page. It implements briefing.BulkSearcher.
+func (s *Store) SearchAll(ctx context.Context, q briefing.Query, limit int) (briefing.Page, error) {
+	q.Limit = max(limit, 1)
+	return s.search(ctx, q)
+}
+
+// search runs a query whose Limit is already bounded.
+func (s *Store) search(ctx context.Context, q briefing.Query) (briefing.Page, error) {
+	query, args, ok := buildSearchLimit(q, false, q.Limit)
 	if !ok {
 		return briefing.Page{}, nil
 	}
@@ -109,7 +124,7 @@ func (s *Store) Search(ctx context.Context, q briefing.Query) (briefing.Page, er
 	if !slices.IsSortedFunc(evs, timelineOrder) {
 		slices.SortFunc(evs, timelineOrder)
 	}
-	limit := pageLimit(q.Limit)
+	limit := q.Limit
 	var p briefing.Page
 	if len(evs) > limit {
 		evs, p.More = evs[:limit], true
@@ -140,10 +155,15 @@ func searchSQL(q briefing.Query) (string, []any, bool) { return buildSearch(q, f
 // buildSearch builds Search's statement for q, or with bare set the same
 // index walks returning sortkeys only: no join with events, no hi filter.
 func buildSearch(q briefing.Query, bare bool) (string, []any, bool) {
+	return buildSearchLimit(q, bare, pageLimit(q.Limit))
+}
+
+// buildSearchLimit is buildSearch for a page of pageSize events.
+func buildSearchLimit(q briefing.Query, bare bool, pageSize int) (string, []any, bool) {
 	if q.Since != 0 && q.Until != 0 && q.Until < q.Since {
 		return "", nil, false
 	}
-	limit := pageLimit(q.Limit) + 1
+	limit := pageSize + 1
 	offset := max(q.Offset, 0)
 	upper := int64(math.MaxInt64)
 	if q.Until != 0 {

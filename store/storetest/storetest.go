@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"CancelledContext", testCancelledContext},
 		{"SearchOrder", testSearchOrder},
 		{"Pagination", testPagination},
+		{"SearchAll", testSearchAll},
 		{"PhrasesAndTerms", testPhrasesAndTerms},
 		{"ActorTopicFilters", testActorTopicFilters},
 		{"SinceUntil", testSinceUntil},
@@ -510,6 +511,65 @@ func testPagination(t *testing.T, h *harness) {
 	}
 	if p := search(t, s, "kalomir", 5, 22); !slices.Equal(eventIDs(p.Events), all[22:]) || p.More {
 		t.Errorf("last partial page = %v (More %v), want %v", eventIDs(p.Events), p.More, all[22:])
+	}
+}
+
+// testSearchAll checks the optional bulk read (briefing.BulkSearcher):
+// the same matches as Search page by page, past MaxPageSize, with More
+// when the limit cuts them short.
+func testSearchAll(t *testing.T, h *harness) {
+	s := h.store(t)
+	bs, ok := s.(briefing.BulkSearcher)
+	if !ok {
+		t.Skip("the store reads matches page by page only")
+	}
+	var evs []*briefing.Event
+	for i := range briefing.MaxPageSize + 30 {
+		evs = append(evs, event(fmt.Sprintf("Veltrana report number %d.", i), day(2024, time.Month(1+i%12), 1+i%28), nil, nil, "AP"))
+	}
+	ingest(t, s, evs...)
+	var paged []int64
+	for off := 0; ; off += briefing.MaxPageSize {
+		p := search(t, s, "veltrana", briefing.MaxPageSize, off)
+		paged = append(paged, eventIDs(p.Events)...)
+		if !p.More {
+			break
+		}
+	}
+	q, err := briefing.ParseQuery("veltrana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		limit int
+		more  bool
+	}{{len(evs) + 10, false}, {len(evs), false}, {len(evs) - 1, true}, {7, true}} {
+		p, err := bs.SearchAll(context.Background(), q, c.limit)
+		if err != nil {
+			t.Fatalf("SearchAll(limit %d): %v", c.limit, err)
+		}
+		want := paged[:min(c.limit, len(paged))]
+		wantIDs(t, fmt.Sprintf("SearchAll(limit %d)", c.limit), eventIDs(p.Events), want)
+		if p.More != c.more {
+			t.Errorf("SearchAll(limit %d): More = %v, want %v", c.limit, p.More, c.more)
+		}
+	}
+	// filters and dates behave as in Search
+	q, err = briefing.ParseQuery("veltrana since:2024-06 until:2024-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := bs.SearchAll(context.Background(), q, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range p.Events {
+		if ev.Date.Lo.Month() != time.June {
+			t.Errorf("since/until June: got %s", ev.Date)
+		}
+	}
+	if len(p.Events) == 0 {
+		t.Errorf("since/until June found nothing")
 	}
 }
 
