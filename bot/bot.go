@@ -245,8 +245,9 @@ func (b *Bot) remember(channel string, next briefing.Query, more bool) {
 // Summary answers a timeline query with a summary timeline: the dates that
 // mattered most (q.Dates, else digest.DefaultDates) with the lines that tell
 // each (q.Lines, else digest.DefaultPerDate), in date order, every line with
-// its sources. The reply's Next and the channel's /more list every
-// development ("dates:all").
+// its sources. The reply's Next (a "Show all" button) and the channel's /more
+// list every development: the query of briefing.ShowAllText, with dates:all.
+// A summary that leaves nothing out says so and offers neither.
 func (b *Bot) Summary(ctx context.Context, channel string, q briefing.Query) Reply {
 	r, _ := b.summary(ctx, channel, q, true)
 	return r
@@ -267,10 +268,12 @@ func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, alw
 	r = Reply{Title: fmt.Sprintf("Timeline: %s", q.Text)}
 	if len(evs) == 0 {
 		r.Text = fmt.Sprintf("No developments match %q yet. Try a broader word, or /latest to see what the bot knows.", q.Text)
+		b.remember(channel, q, false)
 		return r, true
 	}
 	tl := digest.Summarize(evs, digest.Options{Dates: q.Dates, PerDate: q.Lines, Since: q.Since, Until: q.Until})
-	if !always && !truncated && tl.Lines() == len(evs) {
+	complete := !truncated && tl.Lines() == len(evs)
+	if !always && complete {
 		return r, false
 	}
 	for _, d := range tl.Dates {
@@ -278,8 +281,19 @@ func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, alw
 			r.Items = append(r.Items, EventItem(ev))
 		}
 	}
+	r.Title = fmt.Sprintf("Timeline: %s, the dates that mattered most", q.Text)
+	if complete {
+		// asked for by name and nothing left out: there is nothing
+		// more to show
+		b.remember(channel, q, false)
+		r.Footer = fmt.Sprintf("All %s, oldest first.", plural(len(evs), "development", "developments"))
+		if len(evs) == 1 {
+			r.Footer = "The only development that matches."
+		}
+		return r, true
+	}
 	all := q
-	all.Text = ShowAllQuery(q.Text)
+	all.Text = briefing.ShowAllText(q.Text)
 	all.Dates, all.Lines, all.Offset = briefing.AllDates, 0, 0
 	if all.Limit <= 0 {
 		all.Limit = b.pageSize
@@ -289,7 +303,6 @@ func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, alw
 	if truncated {
 		count = "the first " + count
 	}
-	r.Title = fmt.Sprintf("Timeline: %s, the dates that mattered most", q.Text)
 	if len(all.Text) <= briefing.MaxQueryLen {
 		r.Footer = fmt.Sprintf("%d of %s, chosen from %s; oldest first. /more or /timeline %s lists every development.",
 			len(tl.Dates), plural(tl.AllDates, "date", "dates"), count, all.Text)
@@ -300,20 +313,6 @@ func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, alw
 			len(tl.Dates), plural(tl.AllDates, "date", "dates"), count)
 	}
 	return r, true
-}
-
-// ShowAllQuery returns query with its dates: and lines: options replaced by
-// dates:all, the query that lists every development of a summary.
-func ShowAllQuery(query string) string {
-	var keep []string
-	for _, f := range strings.Fields(query) {
-		k, _, ok := strings.Cut(strings.ToLower(f), ":")
-		if ok && (k == "dates" || k == "lines") {
-			continue
-		}
-		keep = append(keep, f)
-	}
-	return strings.Join(append(keep, "dates:all"), " ")
 }
 
 // Latest answers "/latest [N]": what the bot learned most recently.
@@ -517,9 +516,29 @@ func userMessage(err error) string {
 	return s
 }
 
+// plural counts n things, with a thousands separator: "1 date",
+// "20,000 developments".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + many
+	return thousands(n) + " " + many
+}
+
+// thousands formats n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -232,6 +232,44 @@ func parsePeriod(s string) (lo, hi Day, err error) {
 	return 0, 0, errors.New("want a date like 2025, 2025-04 or 2025-04-20")
 }
 
+// ShowAllText returns query with its summary options (dates: and lines:)
+// taken out and dates:all put at the end: the query that lists every
+// development a summary of query was chosen from. It reads query with
+// ParseQuery's lexer, so the options go whichever way they were written
+// (dates:3, LINES:2, lines: "2"), and every other token comes back in
+// order, quoted tokens in straight quotes and a filter with a quoted value
+// (actor:"the kremlin") kept as one. For a query ParseQuery accepts,
+// ParseQuery(ShowAllText(query)) matches the same developments, with Dates
+// AllDates and Lines 0.
+func ShowAllText(query string) string {
+	var out []string
+	toks := lexQuery(query)
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		if tok.quoted {
+			out = append(out, `"`+tok.text+`"`)
+			continue
+		}
+		key, _, isFilter := strings.Cut(tok.text, ":")
+		key = strings.ToLower(key)
+		joined := strings.HasSuffix(tok.text, ":") && i+1 < len(toks) && toks[i+1].quoted &&
+			isFilterKey(strings.ToLower(strings.TrimSuffix(tok.text, ":")))
+		if isFilter && (key == "dates" || key == "lines") {
+			if joined {
+				i++ // the option's quoted value goes with it
+			}
+			continue
+		}
+		if joined {
+			out = append(out, tok.text+`"`+toks[i+1].text+`"`)
+			i++
+			continue
+		}
+		out = append(out, tok.text)
+	}
+	return strings.Join(append(out, "dates:all"), " ")
+}
+
 type queryToken struct {
 	text   string
 	quoted bool

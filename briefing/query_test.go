@@ -96,6 +96,62 @@ func TestParseQuerySummaryOptions(t *testing.T) {
 	}
 }
 
+func TestShowAllText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"words only", "ceasefire", "ceasefire dates:all"},
+		{"both options", "ceasefire dates:3 lines:1", "ceasefire dates:all"},
+		{"options first", "dates:7 lines:3 prisoner exchange", "prisoner exchange dates:all"},
+		{"options between words", "prisoner dates:2 exchange", "prisoner exchange dates:all"},
+		{"options in capitals", "since:2025-01 DATES:5 actor:putin Lines:2", "since:2025-01 actor:putin dates:all"},
+		{"dates:all already", "talks dates:all", "talks dates:all"},
+		{"white space", "  prisoners \t  lines:2\n ", "prisoners dates:all"},
+		{"quoted phrase", `"prisoner exchange" istanbul dates:4`, `"prisoner exchange" istanbul dates:all`},
+		{"quoted phrase ending in an option key", `"fault lines:" ceasefire`, `"fault lines:" ceasefire dates:all`},
+		{"quoted phrase holding an option", `"dates:3" talks`, `"dates:3" talks dates:all`},
+		{"option with a quoted value", `ceasefire lines: "2"`, `ceasefire dates:all`},
+		{"option with a quoted value, no blank", `talks dates:"4" istanbul`, `talks istanbul dates:all`},
+		{"quoted filter value", `actor:"the kremlin" talks dates:3`, `actor:"the kremlin" talks dates:all`},
+		{"quoted filter value after a blank", `topic: "prisoner exchange" lines:1 since:2025`, `topic:"prisoner exchange" since:2025 dates:all`},
+		{"curly quotes", "\u201cprisoner swap\u201d dates:2", `"prisoner swap" dates:all`},
+		{"unterminated quote", `talks lines:2 "prisoner swap`, `talks "prisoner swap" dates:all`},
+		{"quote inside a word", `cease"fire" dates:3`, `cease "fire" dates:all`},
+		{"not an option key", "ratio:high dated:3 dates:3", "ratio:high dated:3 dates:all"},
+		{"filters only", "since:2025-04 until:2025-05-20 dates:10", "since:2025-04 until:2025-05-20 dates:all"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ShowAllText(tt.in)
+			if got != tt.want {
+				t.Errorf("ShowAllText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			// the list asks for the summary's developments, all of them
+			q, err := ParseQuery(tt.in)
+			if err != nil {
+				t.Fatalf("ParseQuery(%q): %v", tt.in, err)
+			}
+			all, err := ParseQuery(got)
+			if err != nil {
+				t.Fatalf("ParseQuery(%q): %v", got, err)
+			}
+			if !reflect.DeepEqual(all.Phrases, q.Phrases) {
+				t.Errorf("phrases %q, the query's are %q", all.Phrases, q.Phrases)
+			}
+			if all.Since != q.Since || all.Until != q.Until {
+				t.Errorf("since %v until %v, the query's are %v %v", all.Since, all.Until, q.Since, q.Until)
+			}
+			if !reflect.DeepEqual(all.Actors, q.Actors) || !reflect.DeepEqual(all.Topics, q.Topics) {
+				t.Errorf("actors %q topics %q, the query's are %q %q", all.Actors, all.Topics, q.Actors, q.Topics)
+			}
+			if all.Dates != AllDates || all.Lines != 0 {
+				t.Errorf("Dates %d, Lines %d; want AllDates and 0", all.Dates, all.Lines)
+			}
+			if again := ShowAllText(got); again != got {
+				t.Errorf("ShowAllText of its own answer = %q, want it unchanged", again)
+			}
+		})
+	}
+}
+
 func dayOrEmpty(d Day) string {
 	if d == 0 {
 		return ""
@@ -148,7 +204,7 @@ func TestParseQueryErrors(t *testing.T) {
 }
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"ceasefire", `"prisoner exchange" since:2025-04`, "actor:putin until:2025", `"`, "since:", "a:b:c", "\xff", "since:9999-99-99"} {
+	for _, s := range []string{"ceasefire", `"prisoner exchange" since:2025-04`, "actor:putin until:2025", `"`, "since:", "a:b:c", "\xff", "since:9999-99-99", `"fault lines:" talks dates:3`, `actor: "the kremlin" lines: "2"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -176,6 +232,20 @@ func FuzzParseQuery(f *testing.F) {
 			if id == "" || strings.ContainsAny(id, "\" :*^() ") {
 				t.Fatalf("unsafe id %q from %q", id, s)
 			}
+		}
+		// Show all lists what the query matches
+		all := ShowAllText(s)
+		if len(all) > MaxQueryLen {
+			return
+		}
+		aq, err := ParseQuery(all)
+		if err != nil {
+			t.Fatalf("ShowAllText(%q) = %q: %v", s, all, err)
+		}
+		if !reflect.DeepEqual(aq.Phrases, q.Phrases) || aq.Since != q.Since || aq.Until != q.Until ||
+			!reflect.DeepEqual(aq.Actors, q.Actors) || !reflect.DeepEqual(aq.Topics, q.Topics) ||
+			aq.Dates != AllDates || aq.Lines != 0 {
+			t.Fatalf("ShowAllText(%q) = %q parses as %+v, the query as %+v", s, all, aq, q)
 		}
 	})
 }

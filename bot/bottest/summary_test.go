@@ -10,6 +10,7 @@ import (
 	"github.com/briefbot/briefbot/bot/bottest"
 	"github.com/briefbot/briefbot/briefing"
 	"github.com/briefbot/briefbot/briefing/demo"
+	"github.com/briefbot/briefbot/store/storetest"
 )
 
 // demoWithPageSize loads the demo timeline (17 developments) and returns a
@@ -215,7 +216,7 @@ func TestSummaryThatWouldShowEverythingIsAList(t *testing.T) {
 	}
 	// asked for by name, a summary is a summary
 	out = h.Send("/timeline since:2025-01 dates:20")
-	if !strings.Contains(out, "mattered most") || !strings.Contains(out, "17 of 17 dates") {
+	if !strings.Contains(out, "mattered most") || !strings.Contains(out, "All 17 developments") {
 		t.Errorf("dates:20 over 17 developments answered:\n%s", out)
 	}
 }
@@ -292,18 +293,99 @@ func TestShowAllOfALongQuery(t *testing.T) {
 	}
 }
 
-func TestShowAllQuery(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"ceasefire", "ceasefire dates:all"},
-		{"ceasefire dates:3 lines:1", "ceasefire dates:all"},
-		{"since:2025-01 DATES:5 actor:putin", "since:2025-01 actor:putin dates:all"},
-		{"talks dates:all", "talks dates:all"},
-		{"  prisoners   lines:2  ", "prisoners dates:all"},
+// The Show all button of a query with quotes lists what the query
+// matches: its phrases and quoted values stay quoted, and a quoted
+// dates: or lines: value goes with its option.
+func TestShowAllKeepsQuotes(t *testing.T) {
+	h := demoWithPageSize(t, 10)
+	ctx := context.Background()
+	tests := []struct{ in, next string }{
+		{`since:2025-01 lines: "1" dates:3`, "since:2025-01 dates:all"},
+		{`"ceasefire" dates: "2"`, `"ceasefire" dates:all`},
+		{`"cease-fire" LINES:1 since:2025-01 Dates:2`, `"cease-fire" since:2025-01 dates:all`},
+		{`actor:"vladimir putin" dates:2`, `actor:"vladimir putin" dates:all`},
 	}
 	for _, tt := range tests {
-		if got := bot.ShowAllQuery(tt.in); got != tt.want {
-			t.Errorf("ShowAllQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		r := h.Bot.Timeline(ctx, "C1", tt.in)
+		if r.Error || !strings.HasSuffix(r.Title, ", the dates that mattered most") {
+			t.Errorf("%q: not a summary: %+v", tt.in, r)
+			continue
 		}
+		if r.Next == nil || r.Next.Query != tt.next || r.Next.Label != "Show all" {
+			t.Errorf("%q: Next %+v, want the query %q", tt.in, r.Next, tt.next)
+			continue
+		}
+		if !strings.Contains(r.Footer, "/timeline "+tt.next+" lists every development") {
+			t.Errorf("%q: footer %q does not name %q", tt.in, r.Footer, tt.next)
+		}
+		want := len(matching(t, h, tt.in))
+		all := h.Bot.PageAt(ctx, "C1", r.Next.Query, r.Next.Offset)
+		if all.Error || len(all.Items) != min(want, 10) {
+			t.Errorf("%q: Show all (%q) shows %d developments, the query matches %d: %+v", tt.in, r.Next.Query, len(all.Items), want, all)
+		}
+	}
+}
+
+// Asked for by name, a summary that leaves nothing out says so, and
+// offers no Show all.
+func TestSummaryThatLeavesNothingOut(t *testing.T) {
+	h := demoWithPageSize(t, 10)
+	ctx := context.Background()
+	h.Send("/timeline since:2025-01 dates:all") // a /more cursor to clear
+	sum := h.Send("/timeline since:2025-01 dates:20")
+	if !strings.Contains(sum, "the dates that mattered most") || len(items(sum)) != 17 {
+		t.Fatalf("dates:20 over 17 developments answered:\n%s", sum)
+	}
+	if got, want := lastLine(sum), "All 17 developments, oldest first."; got != want {
+		t.Errorf("footer %q, want %q", got, want)
+	}
+	if strings.Contains(sum, "dates:all") || strings.Contains(sum, "/more") {
+		t.Errorf("a complete summary offers the list:\n%s", sum)
+	}
+	if more := h.Send("/more"); !strings.Contains(more, "nothing more to show") {
+		t.Errorf("/more after a complete summary:\n%s", more)
+	}
+	r := h.Bot.Timeline(ctx, "C1", "ceasefire dates:50 lines:5")
+	n := len(matching(t, h, "ceasefire"))
+	if r.Error || len(r.Items) != n || r.Next != nil || r.Footer != "All "+plural(n)+", oldest first." {
+		t.Errorf("ceasefire dates:50 lines:5 (%d matches): %d items, Next %+v, footer %q", n, len(r.Items), r.Next, r.Footer)
+	}
+	// something left out: Show all
+	r = h.Bot.Timeline(ctx, "C1", "ceasefire dates:2 lines:5")
+	if r.Error || len(r.Items) >= n || r.Next == nil || r.Next.Query != "ceasefire dates:all" {
+		t.Errorf("ceasefire dates:2 lines:5: %d items, Next %+v, footer %q", len(r.Items), r.Next, r.Footer)
+	}
+}
+
+// A summary of more developments than Matching reads says how many it
+// read, with a thousands separator.
+func TestSummaryOfTooManyDevelopments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 20,001 developments")
+	}
+	h := bottest.New(t)
+	ctx := context.Background()
+	g := storetest.NewSynth(7)
+	for done := 0; done <= briefing.MaxMatching; done += 5000 {
+		evs := make([]*briefing.Event, min(5000, briefing.MaxMatching+1-done))
+		for i := range evs {
+			evs[i] = g.Next()
+		}
+		text := "synthetic batch " + strconv.Itoa(done)
+		err := h.Store.Ingest(ctx, &briefing.Ingestion{
+			Article: &briefing.Article{Source: "synth", Via: "test", Published: bottest.Now, Text: text, Hash: briefing.ContentHash(text), IngestedAt: bottest.Now},
+			New:     evs,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := h.Bot.Timeline(ctx, "C1", "since:2000")
+	if r.Error || !strings.HasSuffix(r.Title, ", the dates that mattered most") {
+		t.Fatalf("summary of %d developments: %+v", briefing.MaxMatching+1, r)
+	}
+	if !strings.Contains(r.Footer, "chosen from the first 20,000 developments;") {
+		t.Errorf("footer %q", r.Footer)
 	}
 }
 

@@ -468,12 +468,13 @@ func DecodeMore(id string) (bot.PageRef, bool) {
 	return bot.PageRef{Query: q, Offset: n}, true
 }
 
-// footerText adapts the bot's footer to Discord, where paging is the More
-// button or a mention saying "more" (there is no /more command).
-func footerText(f string, button bool) string {
+// footerText adapts the bot's footer to Discord, where paging is the
+// reply's button (labelled label: "More", or "Show all" under a summary) or,
+// when label is empty, a mention saying "more" (there is no /more command).
+func footerText(f, label string) string {
 	f = strings.TrimSpace(clean(f, false))
-	if button {
-		f = strings.ReplaceAll(f, "/more", "Press More")
+	if label != "" {
+		f = strings.ReplaceAll(f, "/more", "Press "+label)
 	} else {
 		f = strings.ReplaceAll(f, "/more", `Mention me with "more"`)
 	}
@@ -539,10 +540,12 @@ func Render(r bot.Reply) []Message {
 	}
 
 	var button discordgo.MessageComponent
+	label := "" // the button's, when there is one
 	if r.Next != nil {
 		if id, ok := EncodeMore(*r.Next); ok {
+			label = cmp.Or(r.Next.Label, "More")
 			button = discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				discordgo.Button{Label: cmp.Or(r.Next.Label, "More"), Style: discordgo.PrimaryButton, CustomID: id},
+				discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: id},
 			}}
 		}
 	}
@@ -551,7 +554,7 @@ func Render(r bot.Reply) []Message {
 		color = colorError
 	}
 	title := cutEscaped(titleEscape(strings.TrimSpace(clean(r.Title, false))), MaxTitle)
-	footer := footerText(r.Footer, button != nil)
+	footer := footerText(r.Footer, label)
 
 	msgs := make([]Message, 0, len(chunks))
 	for i, c := range chunks {

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/bottest"
+	"github.com/briefbot/briefbot/briefing/demo"
 )
 
 // checkMessage reports the first Discord limit m breaks.
@@ -122,6 +125,43 @@ func TestRenderTimeline(t *testing.T) {
 	btn := row.Components[0].(discordgo.Button)
 	if btn.Label != "More" || btn.CustomID != "more:2:ceasefire" || btn.Style != discordgo.PrimaryButton {
 		t.Errorf("button = %+v", btn)
+	}
+}
+
+// Under a summary the button reads "Show all", and the footer says so.
+func TestRenderSummaryFooterNamesTheButton(t *testing.T) {
+	h := bottest.New(t)
+	ctx := context.Background()
+	if _, err := demo.LoadIfEmpty(ctx, h.Svc); err != nil {
+		t.Fatal(err)
+	}
+	r := h.Bot.Timeline(ctx, "C1", "since:2025-01 dates:3")
+	if r.Next == nil || r.Next.Label != "Show all" {
+		t.Fatalf("summary reply: %+v", r)
+	}
+	msgs := Render(r)
+	checkAll(t, msgs)
+	last := msgs[len(msgs)-1]
+	e := last.Embeds[0]
+	want := "3 of 17 dates, chosen from 17 developments; oldest first. Press Show all or /timeline since:2025-01 dates:all lists every development."
+	if e.Footer == nil || e.Footer.Text != want {
+		t.Errorf("footer = %+v, want %q", e.Footer, want)
+	}
+	btn := last.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.Button)
+	if btn.Label != "Show all" || btn.CustomID != "more:0:since:2025-01 dates:all" {
+		t.Errorf("button = %+v", btn)
+	}
+
+	// a button without a label is More
+	r = bot.Reply{Title: "Timeline: x", Items: []bot.Item{{Date: "1 May 2025", Summary: "x"}}, Footer: "Showing 1-1, oldest first. /more for the next 1.", Next: &bot.PageRef{Query: "x", Offset: 1}}
+	if f := Render(r)[0].Embeds[0].Footer; f == nil || f.Text != "Showing 1-1, oldest first. Press More for the next 1." {
+		t.Errorf("More footer = %+v", f)
+	}
+	// no button (the query is too long for one): a mention
+	r.Next.Query = strings.Repeat("x", MaxCustomID)
+	m := Render(r)[0]
+	if f := m.Embeds[0].Footer; len(m.Components) != 0 || f == nil || f.Text != `Showing 1-1, oldest first. Mention me with "more" for the next 1.` {
+		t.Errorf("footer without a button = %+v, components %v", f, m.Components)
 	}
 }
 

@@ -29,7 +29,8 @@ Usage:
   briefbot [run]                 run the bot: the console, and Slack when its tokens are set (the default)
   briefbot ingest FILE|-         add an article: --published 2025-05-20 [--source NAME] [--url URL] [--title T]
   briefbot timeline QUERY        developments in date order [--page N]; or the dates that
-                                 mattered most: --summary [--dates N] [--per-date K]
+                                 mattered most: --summary [--dates N] [--per-date K], which
+                                 dates:N or lines:K in QUERY also ask for
   briefbot latest [N]            what the bot learned most recently
   briefbot sources               where the articles came from
   briefbot config                the effective configuration, secrets hidden
@@ -254,9 +255,6 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 	if len(pos) == 0 {
 		return usagef("timeline needs a QUERY, for example: briefbot timeline ceasefire")
 	}
-	if !*summary && (*dates != 0 || *perDate != 0) {
-		return usagef("--dates and --per-date shape a summary; add --summary")
-	}
 	if *dates < 0 || *dates > digest.MaxDates || *perDate < 0 || *perDate > digest.MaxPerDate {
 		return usagef("--dates must be from 1 to %d and --per-date from 1 to %d", digest.MaxDates, digest.MaxPerDate)
 	}
@@ -265,9 +263,24 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 		return err
 	}
 	q.Limit = a.cfg.PageSize
+	// dates:N and lines:K ask for a summary, as in chat; dates:all for
+	// the list
+	if q.Dates > 0 || (q.Lines > 0 && q.Dates != briefing.AllDates) {
+		*summary = true
+	}
+	if !*summary && (*dates != 0 || *perDate != 0) {
+		return usagef("--dates and --per-date shape a summary; add --summary")
+	}
+	// what lists every development: the query without its summary
+	// options, and without --summary
+	list := strings.TrimSuffix(briefing.ShowAllText(q.Text), " dates:all")
+	listCmd, how := "briefbot timeline "+shellQuote(list), ""
+	if len(list) > briefing.MaxQueryLen {
+		listCmd, how = "briefbot timeline QUERY", " without --summary, dates: or lines:"
+	}
 	if *summary {
 		if *page != 1 {
-			return usagef("--page pages the full list; a summary is one page")
+			return usagef("a summary is one page; %s --page %d pages the list of every development (no --summary, dates:N or lines:K; dates:all also asks for the list)", listCmd, *page)
 		}
 		q.Dates = cmp.Or(*dates, q.Dates)
 		if q.Dates == briefing.AllDates {
@@ -278,9 +291,11 @@ func (a *app) cmdTimeline(ctx context.Context, args []string, stdout io.Writer) 
 		if r.Error {
 			return errors.New(strings.TrimSuffix(r.Text, "."))
 		}
+		// there is no /more here
 		if r.Next != nil {
-			r.Footer = strings.Replace(r.Footer, "/more or /timeline "+r.Next.Query, fmt.Sprintf("briefbot timeline %q", strings.TrimSuffix(r.Next.Query, " dates:all")), 1)
+			r.Footer = strings.Replace(r.Footer, "/more or /timeline "+r.Next.Query+" lists", listCmd+how+" lists", 1)
 		}
+		r.Footer = strings.Replace(r.Footer, "/more lists", listCmd+how+" lists", 1)
 		_, err = io.WriteString(stdout, console.Render(r))
 		return err
 	}
@@ -372,6 +387,16 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/@+=", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func baseName(p string) string {
