@@ -333,6 +333,37 @@ func overlapF(p, g *day) float64 {
 	return f1(prec, rec)
 }
 
+// alignedHits pairs each date of from with the first date of to (in order)
+// of least cost(i, j), and sums the pairs' n-gram hits discounted by
+// 1/(days apart+1), with from's n-gram counts: the numerators and
+// denominators of one side of alignManyToOne. fromIsGold says which side
+// is the reference, for compare's argument order.
+func alignedHits(from, to []*day, cost func(i, j int) float64, fromIsGold bool) (num1, num2 float64, den1, den2 int) {
+	for i, a := range from {
+		den1 += a.grams.n1
+		den2 += a.grams.n2
+		best := -1
+		for j := range to {
+			if best < 0 || cost(i, j) < cost(i, best) {
+				best = j
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		b := to[best]
+		peer, model := a, b
+		if fromIsGold {
+			peer, model = b, a
+		}
+		w := 1 / float64(dayDistance(peer.date, model.date)+1)
+		r1, r2 := compare(peer.grams, model.grams)
+		num1 += w * float64(r1.h)
+		num2 += w * float64(r2.h)
+	}
+	return num1, num2, den1, den2
+}
+
 // alignManyToOne is tilse's align_date_content_costs_many_to_one. The cost of
 // pairing a system date with a reference date is
 // (1 - 1/(days apart+1)) * (1 - overlapF); each system date takes the first
@@ -348,44 +379,8 @@ func alignManyToOne(pred, gold []*day) (PRF, PRF) {
 		}
 	}
 
-	var pNum1, pNum2, rNum1, rNum2 float64
-	var pDen1, pDen2, rDen1, rDen2 int
-	for i, p := range pred {
-		pDen1 += p.grams.n1
-		pDen2 += p.grams.n2
-		best := -1
-		for j := range gold {
-			if best < 0 || cost[i][j] < cost[i][best] {
-				best = j
-			}
-		}
-		if best < 0 {
-			continue
-		}
-		g := gold[best]
-		w := 1 / float64(dayDistance(p.date, g.date)+1)
-		r1, r2 := compare(p.grams, g.grams)
-		pNum1 += w * float64(r1.h)
-		pNum2 += w * float64(r2.h)
-	}
-	for j, g := range gold {
-		rDen1 += g.grams.n1
-		rDen2 += g.grams.n2
-		best := -1
-		for i := range pred {
-			if best < 0 || cost[i][j] < cost[best][j] {
-				best = i
-			}
-		}
-		if best < 0 {
-			continue
-		}
-		p := pred[best]
-		w := 1 / float64(dayDistance(p.date, g.date)+1)
-		r1, r2 := compare(p.grams, g.grams)
-		rNum1 += w * float64(r1.h)
-		rNum2 += w * float64(r2.h)
-	}
+	pNum1, pNum2, pDen1, pDen2 := alignedHits(pred, gold, func(i, j int) float64 { return cost[i][j] }, false)
+	rNum1, rNum2, rDen1, rDen2 := alignedHits(gold, pred, func(j, i int) float64 { return cost[i][j] }, true)
 	return newPRF(ratio(pNum1, float64(pDen1)), ratio(rNum1, float64(rDen1))),
 		newPRF(ratio(pNum2, float64(pDen2)), ratio(rNum2, float64(rDen2)))
 }
