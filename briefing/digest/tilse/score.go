@@ -188,18 +188,15 @@ func countNgrams(terms []int32) ngrams {
 	return g
 }
 
-// clippedHits sums, over the n-grams of model, the smaller of the two counts.
-func clippedHits(peer, model map[uint64]int) int {
-	if len(peer) < len(model) {
-		peer, model = model, peer
+// clipped sums, over the keys the two counts share, the smaller count: the
+// matches ROUGE counts once per occurrence in both texts.
+func clipped[K comparable](a, b map[K]int) int {
+	if len(a) < len(b) {
+		a, b = b, a
 	}
 	h := 0
-	for k, c := range model {
-		if pc := peer[k]; pc < c {
-			h += pc
-		} else {
-			h += c
-		}
+	for k, c := range b {
+		h += min(a[k], c)
 	}
 	return h
 }
@@ -211,8 +208,8 @@ type rougeCounts struct{ h, p, m int }
 // compare returns ROUGE-1 and ROUGE-2 counts of peer (system) against model
 // (reference).
 func compare(peer, model ngrams) (r1, r2 rougeCounts) {
-	r1 = rougeCounts{clippedHits(peer.uni, model.uni), peer.n1, model.n1}
-	r2 = rougeCounts{clippedHits(peer.bi, model.bi), peer.n2, model.n2}
+	r1 = rougeCounts{clipped(peer.uni, model.uni), peer.n1, model.n1}
+	r2 = rougeCounts{clipped(peer.bi, model.bi), peer.n2, model.n2}
 	return r1, r2
 }
 
@@ -316,18 +313,7 @@ func dayDistance(a, b briefing.Day) int {
 // the F1 of clipped whitespace-token matches, case kept, with only
 // punctuation tokens left out (see isPunctuationRun).
 func overlapF(p, g *day) float64 {
-	small, large := p.raw, g.raw
-	if len(large) < len(small) {
-		small, large = large, small
-	}
-	match := 0
-	for tok, c := range small {
-		if lc := large[tok]; lc < c {
-			match += lc
-		} else {
-			match += c
-		}
-	}
+	match := clipped(p.raw, g.raw)
 	prec := ratio(float64(match), float64(p.rawTotal))
 	rec := ratio(float64(match), float64(g.rawTotal))
 	return f1(prec, rec)
