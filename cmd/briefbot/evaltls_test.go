@@ -124,3 +124,40 @@ func TestEvalTLSUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalTLSUnscored runs the evaluation on a topic of our own without
+// the stop-word list, as on timelines held out elsewhere: scoring is
+// impossible, but with --out the summaries are still written.
+func TestEvalTLSUnscored(t *testing.T) {
+	dir := t.TempDir()
+	topic := filepath.Join(dir, "corpus", "dam")
+	if err := os.MkdirAll(topic, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	arts := `[{"uid": "1", "dct": "2024-03-04", "text": "The Riverton dam failed on Monday , flooding the lower town . Mayor Ana Ruiz ordered the evacuation of 3,000 homes on Monday ."},
+ {"uid": "2", "dct": "2024-03-06", "text": "Engineers sealed the breach at the Riverton dam on Wednesday , the water board said ."}]`
+	gold := "2024-03-04\nThe dam fails .\n--------------------------------\n2024-03-06\nThe breach is sealed .\n--------------------------------\n"
+	if err := os.WriteFile(filepath.Join(topic, "articles.json"), []byte(arts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(topic, "timeline.txt"), []byte(gold), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := briefbot(t, dir, "", "eval", "tls", filepath.Join(dir, "corpus"))
+	if r.code != 1 || !strings.Contains(r.errOut, "smart-stopwords.txt is missing") || !strings.Contains(r.errOut, "--out") {
+		t.Errorf("without stop words and --out: exit %d, stderr %q; want exit 1 naming the file and --out", r.code, r.errOut)
+	}
+	// the topic folder itself is accepted as DIR
+	out := filepath.Join(dir, "out")
+	got := mustRun(t, dir, "eval", "tls", topic, "--out", out)
+	if !strings.Contains(got, "Not scored:") || !strings.Contains(got, "dam ") {
+		t.Errorf("report:\n%s", got)
+	}
+	sys, err := tilse.ReadFile(filepath.Join(out, "dam.txt"))
+	if err != nil || len(sys) != 2 {
+		t.Fatalf("summary written: %v, %v; want 2 dates", sys, err)
+	}
+	if sys[0].Date.String() != "2024-03-04" || sys[1].Date.String() != "2024-03-06" {
+		t.Errorf("summary dates %s, %s", sys[0].Date, sys[1].Date)
+	}
+}

@@ -61,8 +61,12 @@ func ReadArticles(path string) ([]Article, error) {
 }
 
 // Topics returns the topic directories under dir (those holding both an
-// articles.json and a timeline.txt), sorted by name.
+// articles.json and a timeline.txt), sorted by name; or dir alone when it
+// is a topic itself.
 func Topics(dir string) ([]string, error) {
+	if exists(filepath.Join(dir, ArticlesFile)) && exists(filepath.Join(dir, GoldFile)) {
+		return []string{filepath.Clean(dir)}, nil
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
