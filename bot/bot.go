@@ -277,8 +277,12 @@ func (b *Bot) summary(ctx context.Context, channel string, q briefing.Query, alw
 		return r, false
 	}
 	for _, d := range tl.Dates {
-		for _, ev := range d.Lines {
-			r.Items = append(r.Items, EventItem(ev))
+		for i, ev := range d.Lines {
+			it := EventItem(ev)
+			if i > 0 {
+				it.Date = "" // a further line of the same date reads under it
+			}
+			r.Items = append(r.Items, it)
 		}
 	}
 	r.Title = fmt.Sprintf("Timeline: %s, the dates that mattered most", q.Text)

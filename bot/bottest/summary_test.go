@@ -2,6 +2,7 @@ package bottest_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,4 +395,26 @@ func plural(n int) string {
 		return "1 development"
 	}
 	return strconv.Itoa(n) + " developments"
+}
+
+// TestSummaryDateShownOnce: two lines of one date read as one date with
+// two lines, not the date twice.
+func TestSummaryDateShownOnce(t *testing.T) {
+	h := bottest.New(t)
+	h.Ingest("On Monday, Riverton council members voted to close the old bridge after engineers found cracks in its pillars. "+
+		"Separately on Monday, Riverton's mayor Ana Ruiz announced a ferry service to replace the bridge for commuters.", "2024-03-06", "Riverton Times")
+	for i, day := range []string{"2024-03-11", "2024-03-18", "2024-03-25"} {
+		h.Ingest(fmt.Sprintf("Riverton engineers said on %s that repair crew number %d had started work on the river wall.", day, i+1), day, "Riverton Times")
+	}
+	h2 := bottest.NewWithPageSize(t, h, 2)
+	out := h2.Send("/timeline riverton dates:4 lines:2")
+	if !strings.Contains(out, "the dates that mattered most") {
+		t.Fatalf("no summary:\n%s", out)
+	}
+	if n := strings.Count(out, "4 March 2024"); n != 1 {
+		t.Errorf("4 March 2024 shown %d times, want once above its two lines:\n%s", n, out)
+	}
+	if !strings.Contains(out, "ferry") || !strings.Contains(out, "cracks") {
+		t.Errorf("both lines of 4 March should be there:\n%s", out)
+	}
 }
