@@ -408,10 +408,6 @@ func newSelector(w Weights) *selector {
 	return &selector{norm: textnorm.NewCache(20_000), w: w, ids: map[string]int32{}, vecs: map[*briefing.Event]vector{}}
 }
 
-// contenders is the fewest candidates per date that compete for its lines
-// (at least four per line asked for).
-const contenders = 20
-
 // pick returns up to k of evs: the lines closest to what the date's reports
 // have in common, weighted by their sources, each new line also novel
 // against the lines chosen before it.
@@ -448,33 +444,40 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 		// on the story's subject, not a side remark dated the same day
 		c.base *= math.Pow(max(c.vec.dot(s.story), 0), s.w.Story)
 	}
-	// Only the strongest candidates compete for the k lines: novelty can
-	// demote a line, not lift a weak one, and comparing every candidate
-	// with every line already chosen would grow with the square of the
-	// summary's size.
+	// Candidates go best first. A candidate's score is at most its base
+	// (overlap only lowers it), so a pass stops at the first base below
+	// the best score found; overlap with the chosen lines is brought up to
+	// date only for the candidates a pass reaches. That keeps selection
+	// close to linear in the date's candidates, not in their product with
+	// every line chosen before.
 	slices.SortStableFunc(cands, func(a, b cand) int {
 		if c := cmp.Compare(b.base, a.base); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ev.ID, b.ev.ID)
 	})
-	cands = cands[:min(len(cands), max(contenders, 4*k))]
-	overlap := make([]float64, len(cands)) // with the lines chosen so far
-	for i, c := range cands {
-		for _, v := range s.chosen {
-			overlap[i] = max(overlap[i], c.vec.dot(v))
-		}
-	}
+	overlap := make([]float64, len(cands)) // with s.chosen[:seen[i]]
+	seen := make([]int, len(cands))
 	var out []*briefing.Event
 	used := make([]bool, len(cands))
 	for len(out) < k {
 		best, bestScore := -1, math.Inf(-1)
 		for i, c := range cands {
-			if used[i] || overlap[i] >= s.w.Redundancy {
+			if used[i] {
+				continue
+			}
+			if best >= 0 && (1-s.w.Novelty)*c.base < bestScore {
+				break
+			}
+			for _, v := range s.chosen[seen[i]:] {
+				overlap[i] = max(overlap[i], c.vec.dot(v))
+			}
+			seen[i] = len(s.chosen)
+			if overlap[i] >= s.w.Redundancy {
 				continue
 			}
 			score := (1-s.w.Novelty)*c.base - s.w.Novelty*overlap[i]
-			if best < 0 || score > bestScore || (score == bestScore && c.ev.ID < cands[best].ev.ID) {
+			if best < 0 || score > bestScore {
 				best, bestScore = i, score
 			}
 		}
@@ -482,14 +485,8 @@ func (s *selector) pick(evs []*briefing.Event, k int) []*briefing.Event {
 			break
 		}
 		used[best] = true
-		chosen := cands[best].vec
-		s.chosen = append(s.chosen, chosen)
+		s.chosen = append(s.chosen, cands[best].vec)
 		out = append(out, cands[best].ev)
-		for i, c := range cands {
-			if !used[i] {
-				overlap[i] = max(overlap[i], c.vec.dot(chosen))
-			}
-		}
 	}
 	if len(out) == 0 && len(evs) > 0 {
 		// every line repeats an earlier date's: still say what happened,

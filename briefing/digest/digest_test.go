@@ -926,3 +926,23 @@ func FuzzSummarize(f *testing.F) {
 		checkTimeline(t, tl, o, evs)
 	})
 }
+
+// TestManyParaphrasesDoNotCrowdOutADistinctLine: a busy date with dozens of
+// near-identical reports and one different development still gets the
+// different one as its second line.
+func TestManyParaphrasesDoNotCrowdOutADistinctLine(t *testing.T) {
+	var s story
+	d := briefing.Date(2025, 5, 16)
+	for i := range 25 {
+		s.add(on(d), fmt.Sprintf("Delegates from Russia and Ukraine met in Istanbul for direct talks on a ceasefire, round %d.", i+1), d, d)
+	}
+	distinct := s.add(on(d), "Russia and Ukraine agreed in Istanbul to exchange a thousand prisoners each.", d)
+	tl := digest.Summarize(s.evs, digest.Options{Dates: 1, PerDate: 2})
+	if len(tl.Dates) != 1 {
+		t.Fatalf("dates %v", datesOf(tl))
+	}
+	got := lineIDs(tl.Dates[0])
+	if len(got) != 2 || got[1] != distinct.ID {
+		t.Errorf("16 May told by %v, want a talks line and then the prisoner exchange (#%d)", got, distinct.ID)
+	}
+}

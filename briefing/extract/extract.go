@@ -210,11 +210,12 @@ func (x *Extractor) Extract(a *briefing.Article) ([]briefing.Candidate, error) {
 			case len(info.actors) > 0 && reportsDevelopment(seg.text):
 				info.develops = true
 			case seg.date != nil && seg.date.Gran == briefing.GranDay && !seg.date.Range:
-				// A story the gazetteer and lexicon do not know: a
-				// sentence that dates itself to a day ("On April 20 the
-				// rig exploded") and names someone or says enough reports
-				// a development, unless the day is history ("born on
-				// January 25, 1978").
+				// In any story, a sentence that dates itself to a day
+				// ("On April 20 the rig exploded") and names someone or
+				// says enough reports a development, even without a verb
+				// from the list, unless the day is history ("born on
+				// January 25, 1978"). Only this rule and the next reach
+				// stories the gazetteer and lexicon do not know.
 				info.develops = seg.date.Lo >= pub-historyDays && (namesEntity(seg.text) || wordCount(seg.text) >= minLeadWords)
 			case seg.date == nil && si >= 0 && si < leadSentences && !known:
 				// The opening of a news article states its news, dated
@@ -468,8 +469,10 @@ func dropDayPhrase(s string, exprs []timex.Expression, d briefing.EventDate) str
 		if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
 			return s // "on Tuesday's budget": the day belongs to a noun
 		}
-		if strings.Contains(e.Text, ",") && strings.HasPrefix(rest, ",") {
-			// "said on May 16, 2025, that": the comma closes the date
+		if strings.Contains(e.Text, ",") && strings.HasPrefix(rest, ", that ") {
+			// "said on May 16, 2025, that": the comma closes the date;
+			// in "exploded on March 4, 2024, killing 11" it also parts
+			// the clauses and stays
 			rest = rest[1:]
 		}
 		out := strings.TrimRight(s[:start-1], " ") + rest

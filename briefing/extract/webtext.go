@@ -144,7 +144,7 @@ var teaserEnd = regexp.MustCompile(`\w(?:\.\.\.|…)["'”]?$`)
 // readerComment matches a reader's comment under an article: "At 20:04
 // 30th Apr 2009, someone wrote: ..." or a user name ("riverfan77 wrote:").
 // Comments are opinion, never news; "Trump wrote: ..." is a quote.
-var readerComment = regexp.MustCompile(`^(?:At [^,]{0,40}, \S+|[\p{Ll}\d_]\S*|\S*[\d_]\S*) wrote:`)
+var readerComment = regexp.MustCompile(`^(?:At .{0,40}?, \S+|[\p{Ll}\d_]\S*|\S*[\d_]\S*) wrote:`)
 
 // isFurniture reports whether s, whose lower-case form is lower, is page
 // furniture rather than news (see furniture), a teaser cut off with an

@@ -128,6 +128,10 @@ func TestIsBoilerplate(t *testing.T) {
 		{"Dam bursts above Riverton - 2 hrs ago", true},
 		{"Riverton flood fund reaches its target 45 mins ago", true},
 		{"Riverton flood fund reaches its target 3 months, 1 week ago", true},
+		// reader comments, a comma in the time stamp or not; a named writer is a quote
+		{"At 20:04 on 30 April, 2009, someone wrote: the council closed the bridge on Monday.", true},
+		{"riverfan77 wrote: the council closed the bridge on Monday.", true},
+		{"Trump wrote: the talks in Riverton went well.", false},
 		// ages that news writes in full are news
 		{"The dam burst 10 days ago, and crews are still searching for the missing in Riverton.", false},
 		{"The flood peaked 48 hours ago.", false},
@@ -200,6 +204,9 @@ func TestDropDayPhrase(t *testing.T) {
 		// a day that belongs to a noun, and a comma that closes a full date
 		{"The council held a vote on Tuesday's budget amendments.", "The council held a vote on Tuesday's budget amendments."},
 		{"The mayor said on March 4, 2024, that the dam would be rebuilt.", "The mayor said that the dam would be rebuilt."},
+		// a comma after a full date that also parts two clauses stays
+		{"The rig exploded on March 4, 2024, killing 11 workers.", "The rig exploded, killing 11 workers."},
+		{"The levee, which failed on March 4, 2024, was rebuilt by crews.", "The levee, which failed, was rebuilt by crews."},
 		// the day is the point
 		{"Only on March 4, crews said, did the water fall.", "Only on March 4, crews said, did the water fall."},
 

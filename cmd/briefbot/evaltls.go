@@ -44,6 +44,10 @@ func evalTLS(ctx context.Context, args []string, stdout io.Writer) error {
 // lists; without them, and with out set, the summaries are still written
 // and unscored says why they were not scored.
 func runTLS(ctx context.Context, dir, out string) (results []tlseval.Result, unscored string, err error) {
+	// "." names no topic and has no parent to look for the stop words in
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, "", fmt.Errorf("eval tls: %w", err)
+	}
 	topics, err := tlseval.Topics(dir)
 	if err != nil {
 		return nil, "", fmt.Errorf("eval tls: %w", err)

@@ -147,9 +147,23 @@ func TestEvalTLSUnscored(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.errOut, "smart-stopwords.txt is missing") || !strings.Contains(r.errOut, "--out") {
 		t.Errorf("without stop words and --out: exit %d, stderr %q; want exit 1 naming the file and --out", r.code, r.errOut)
 	}
-	// the topic folder itself is accepted as DIR
+	// the topic folder itself is accepted as DIR, also as "."
+	if err := os.WriteFile(filepath.Join(dir, "corpus", "smart-stopwords.txt"), []byte("the\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(topic)
+	got := mustRun(t, dir, "eval", "tls", ".", "--out", filepath.Join(dir, "dot"))
+	if !strings.Contains(got, "  dam ") || strings.Contains(got, "Not scored") && !strings.Contains(got, "WordNet") {
+		t.Errorf(`"eval tls ." inside the topic:\n%s`, got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dot", "dam.txt")); err != nil {
+		t.Errorf(`"eval tls ." wrote no dam.txt: %v`, err)
+	}
+	if err := os.Remove(filepath.Join(dir, "corpus", "smart-stopwords.txt")); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "out")
-	got := mustRun(t, dir, "eval", "tls", topic, "--out", out)
+	got = mustRun(t, dir, "eval", "tls", topic, "--out", out)
 	if !strings.Contains(got, "Not scored:") || !strings.Contains(got, "dam ") {
 		t.Errorf("report:\n%s", got)
 	}
