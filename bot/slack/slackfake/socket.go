@@ -111,29 +111,41 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 
+	// The connection is live from the moment its hello is on the wire: a
+	// client that has read hello may be sent envelopes at once. It is
+	// listed before hello is written, with its writer held so that no
+	// envelope can overtake the hello.
+	c.wmu.Lock()
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		c.wmu.Unlock()
+		c.shutdown(websocket1001)
+		return
+	}
 	s.accepted++
-	live := len(s.conns) + 1
+	s.conns = append(s.conns, c)
+	live := len(s.conns)
 	s.mu.Unlock()
-	hello := map[string]any{
+	hello, _ := json.Marshal(map[string]any{
 		"type":            "hello",
 		"num_connections": live,
 		"debug_info": map[string]any{
 			"host": debugHost, "build_number": 105, "approximate_connection_time": 18060,
 		},
 		"connection_info": map[string]any{"app_id": AppID},
-	}
-	if err := c.writeJSON(hello); err != nil {
+	})
+	_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	err = ws.WriteMessage(websocket.TextMessage, hello)
+	c.wmu.Unlock()
+	s.mu.Lock()
+	if err != nil {
+		s.conns = slices.DeleteFunc(s.conns, func(x *wsConn) bool { return x == c })
+		s.notifyLocked()
+		s.mu.Unlock()
 		_ = ws.Close()
 		return
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		c.shutdown(websocket1001)
-		return
-	}
-	s.conns = append(s.conns, c)
 	s.notifyLocked()
 	s.mu.Unlock()
 
