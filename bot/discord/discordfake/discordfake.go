@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/briefbot/briefbot/bot/internal/changes"
 )
 
 // Identities the fake uses. The application ID and the bot's user ID differ on purpose: they
@@ -87,7 +89,7 @@ type Server struct {
 	gwmu sync.Mutex     // orders sequenced gateway writes (READY, dispatches, replays, RESUMED)
 
 	mu      sync.Mutex
-	changed chan struct{} // closed and replaced whenever recorded state changes
+	changed changes.Signal // signalled whenever recorded state changes
 	closed  bool
 	revoked bool
 
@@ -137,7 +139,6 @@ func New(t testing.TB) *Server {
 	}
 	s := &Server{
 		doc:               doc,
-		changed:           make(chan struct{}),
 		failures:          map[string][]failure{},
 		handlers:          map[string]HandlerFunc{},
 		messages:          map[string]*storedMessage{},
@@ -367,31 +368,11 @@ func (s *Server) Handle(method, route string, h HandlerFunc) {
 }
 
 // notifyLocked wakes every waiter. s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changed.Broadcast() }
 
 // waitFor waits until cond, evaluated with s.mu held, is true, or timeout passes.
 func (s *Server) waitFor(timeout time.Duration, cond func() bool) bool {
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond()
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return cond()
-		}
-	}
+	return s.changed.WaitFor(&s.mu, timeout, cond)
 }
 
 // writeJSON answers status with v as JSON (no body for 204 or a nil v).

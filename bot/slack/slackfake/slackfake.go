@@ -46,6 +46,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefbot/briefbot/bot/internal/changes"
 	"github.com/slack-go/slack/slacktest"
 )
 
@@ -179,7 +180,7 @@ type Server struct {
 	wg sync.WaitGroup // websocket handlers and their pingers
 
 	mu           sync.Mutex
-	changed      chan struct{} // closed and replaced whenever recorded state changes
+	changed      changes.Signal // signalled whenever recorded state changes
 	closed       bool
 	calls        []Call
 	failures     map[string][]failure
@@ -206,7 +207,6 @@ type Server struct {
 func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
-		changed:      make(chan struct{}),
 		failures:     map[string][]failure{},
 		errs:         map[string]string{},
 		users:        map[string]User{},
@@ -370,31 +370,11 @@ func (s *Server) AddUser(u User) {
 }
 
 // notifyLocked wakes every waiter. s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changed.Broadcast() }
 
 // waitFor waits until cond, evaluated with s.mu held, is true, or timeout passes.
 func (s *Server) waitFor(timeout time.Duration, cond func() bool) bool {
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond()
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return cond()
-		}
-	}
+	return s.changed.WaitFor(&s.mu, timeout, cond)
 }
 
 // nextTSLocked returns a message ts like "1716199200.000100", strictly increasing.
