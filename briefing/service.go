@@ -510,6 +510,17 @@ func (s *Service) Matching(ctx context.Context, q Query, limit int) (evs []*Even
 	}
 }
 
+// ResolveQuery parses a query as typed after /timeline and maps its actor
+// and topic filters to canonical IDs, as Timeline does: what a briefing
+// subscription stores is checked with it. Errors wrap ErrBadQuery.
+func (s *Service) ResolveQuery(text string) (Query, error) {
+	q, err := ParseQuery(text)
+	if err != nil {
+		return q, err
+	}
+	return s.resolve(q)
+}
+
 // resolve maps q's actor and topic filters to canonical IDs, in copies:
 // the caller may hold on to q (for /more).
 func (s *Service) resolve(q Query) (Query, error) {

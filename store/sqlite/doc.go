@@ -34,6 +34,18 @@
 // "unicode61 remove_diacritics 0 tokenchars '_'": the text it receives is
 // briefing.SearchFields, already normalised, so FTS5 only splits it.
 //
+// # Briefings
+//
+// Store is also the briefing.SubscriptionStore (subs.go, migration 0002).
+// subscriptions holds the settings and the watermark; briefing_windows
+// holds one row per window of a subscription, unique by its start (the
+// watermark when it was claimed): a claim with its owner, lease and random
+// key while it is being briefed, the record of the briefing once finished.
+// Every claim transition is one IMMEDIATE transaction, and leases are read
+// against the store's clock (WithClock). SeenBetween walks the first_seen
+// index over the window and keeps the events among the query's full-text
+// matches, so a briefing's cost follows its window, not the store.
+//
 // # Sort keys: why /timeline is fast
 //
 // Every event has sortkey = (Lo + 2^20) << 32 | ID (Lo limited to years

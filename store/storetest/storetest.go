@@ -41,7 +41,9 @@ type Opener func(t *testing.T, dir string) briefing.Store
 // PostgreSQL store does as well: times come back equal (time.Equal) to the
 // microsecond, a non-zero Article.IngestedAt and Event.FirstSeen/UpdatedAt
 // are kept as given, empty lists may read back as nil, and text that is not
-// valid UTF-8 or holds a NUL byte is refused.
+// valid UTF-8 or holds a NUL byte is refused. The tests of
+// briefing.SubscriptionStore (subscriptions.go) skip a store that does not
+// implement it.
 func Run(t *testing.T, open Opener) {
 	h := &harness{open: open}
 	tests := []struct {
@@ -70,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reopen", testReopen},
 		{"Concurrent", testConcurrent},
 	}
+	tests = append(tests, subscriptionTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
 	}
