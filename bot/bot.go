@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/digest"
 )
 
@@ -58,6 +59,27 @@ type Item struct {
 	Summary string
 	Sources []Link
 	Note    string // extra context: "merged into #12", "actors: putin"
+	// Group is a heading the item belongs under ("Ceasefire" in a
+	// briefing grouped by topic); renderers show it above the first item
+	// of each run of equal groups. Empty: no heading.
+	Group string
+	// Badge marks the item's kind in a word, shown before the summary:
+	// "Update" for a development that changes an earlier one.
+	Badge string
+}
+
+// Poster is implemented by platform adapters that can post on their own,
+// not only answer: scheduled briefings use it. Errors that retrying cannot
+// fix (the channel is gone, the bot was removed or may not post) wrap
+// briefing.ErrPermanent; a rate limit is a *briefing.RetryAfterError; any
+// other error is transient.
+type Poster interface {
+	// PostKeyed posts r in channel, marked with key in a way FindKeyed
+	// can see later, and returns the platform's ID of the (first) message.
+	PostKeyed(ctx context.Context, channel string, r Reply, key string) (ref string, err error)
+	// FindKeyed looks for a message the bot posted in channel at or after
+	// since and marked with key, and returns its ID.
+	FindKeyed(ctx context.Context, channel, key string, since time.Time) (ref string, found bool, err error)
 }
 
 // Link is a cited source.
@@ -73,6 +95,7 @@ type Bot struct {
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
+	briefs   *brief.Service // nil: briefings not set up
 
 	mu      sync.Mutex
 	cursors map[string]briefing.Query // channel -> the page /more shows next
@@ -84,6 +107,8 @@ type Options struct {
 	Now      func() time.Time // clock (default time.Now)
 	Location *time.Location   // zone for dates typed without one (default UTC)
 	Log      *slog.Logger
+	// Briefs answers /brief; nil leaves briefings off.
+	Briefs *brief.Service
 }
 
 // New returns a Bot over svc.
@@ -100,7 +125,7 @@ func New(svc *briefing.Service, o Options) *Bot {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{svc: svc, pageSize: o.PageSize, now: o.Now, loc: o.Location, log: o.Log, cursors: map[string]briefing.Query{}}
+	return &Bot{svc: svc, pageSize: o.PageSize, now: o.Now, loc: o.Location, log: o.Log, cursors: map[string]briefing.Query{}, briefs: o.Briefs}
 }
 
 // Handle answers one message. It never panics on user input and always
@@ -127,7 +152,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) Reply {
 	case "/sources":
 		return b.Sources(ctx)
 	case "/brief":
-		return Reply{Title: "Briefings", Text: "Scheduled briefings are not configured yet on this bot. Until they are, /latest shows what the bot learned most recently and /timeline QUERY the developments of a story."}
+		return b.Brief(ctx, m, args)
 	case "/help", "/briefbot", "/start":
 		return b.help("")
 	}
@@ -479,7 +504,7 @@ func (b *Bot) help(prefix string) Reply {
   /latest [N]       what the bot learned most recently
   /ingest TEXT      add an article (` + "--published 2025-05-20 --source NAME --url URL" + `)
   /sources          where the articles came from
-  /brief            scheduled briefings (not configured yet)
+  /brief            scheduled briefings: /brief subscribe QUERY at 07:30, list, now, preview
   /help             this list
 Or just ask: "what happened with prisoners?"`
 	if prefix != "" {

@@ -10,7 +10,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -29,12 +31,18 @@ type Console struct {
 	in     io.Reader
 	out    io.Writer
 	prompt bool
+
+	mu     sync.Mutex        // serialises writes: briefings arrive from the scheduler
+	posted map[string]string // key -> ref of briefings posted in this process
+	seq    int
 }
+
+var _ bot.Poster = (*Console)(nil)
 
 // New returns a console over in and out. With prompt set it prints "> "
 // before each command, for an interactive terminal.
 func New(b *bot.Bot, in io.Reader, out io.Writer, prompt bool) *Console {
-	return &Console{bot: b, in: in, out: out, prompt: prompt}
+	return &Console{bot: b, in: in, out: out, prompt: prompt, posted: map[string]string{}}
 }
 
 // Run reads commands until EOF, /quit or ctx is done. "/ingest" on a line
@@ -204,7 +212,38 @@ func isIngestHeader(line string) bool {
 	return err != nil || strings.TrimSpace(in.Text) == ""
 }
 
-func (c *Console) write(s string) { _, _ = io.WriteString(c.out, s) }
+func (c *Console) write(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, _ = io.WriteString(c.out, s)
+}
+
+// PostKeyed writes a reply the bot posts on its own (a scheduled
+// briefing) to the console, between rules so that it stands apart from
+// answers. The console keeps no history across restarts: FindKeyed knows
+// only what this process posted.
+func (c *Console) PostKeyed(ctx context.Context, channel string, r bot.Reply, key string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	ref := "console-" + strconv.Itoa(c.seq)
+	if _, err := io.WriteString(c.out, "\n──── posted to "+clean(channel)+" ────\n"+Render(r)+"────\n"); err != nil {
+		return "", fmt.Errorf("console: %w", err)
+	}
+	c.posted[key] = ref
+	return ref, nil
+}
+
+// FindKeyed reports whether this process posted a reply marked with key.
+func (c *Console) FindKeyed(_ context.Context, _ string, key string, _ time.Time) (string, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ref, ok := c.posted[key]
+	return ref, ok, nil
+}
 
 // Render formats a reply as plain text for a terminal. Text that came from
 // articles is cleaned of control characters, so an article cannot move the
@@ -235,11 +274,21 @@ func Render(r bot.Reply) string {
 		}
 	}
 	indent := strings.Repeat(" ", width+4)
+	group := ""
 	for _, it := range r.Items {
+		if it.Group != group {
+			group = it.Group
+			if group != "" {
+				b.WriteString(clean(group) + "\n")
+			}
+		}
 		date := clean(it.Date)
 		b.WriteString("  ")
 		b.WriteString(date)
 		b.WriteString(strings.Repeat(" ", width-utf8.RuneCountInString(date)+2))
+		if it.Badge != "" {
+			b.WriteString(clean(it.Badge) + ": ")
+		}
 		b.WriteString(clean(it.Summary))
 		b.WriteByte('\n')
 		if len(it.Sources) > 0 {
