@@ -95,17 +95,7 @@ func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply)
 	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 	defer cancel()
 	for _, m := range Render(r) {
-		opts := []slackapi.MsgOption{
-			slackapi.MsgOptionText(m.Text, false),
-			slackapi.MsgOptionDisableLinkUnfurl(),
-			slackapi.MsgOptionDisableMediaUnfurl(),
-		}
-		if len(m.Blocks) > 0 {
-			opts = append(opts, slackapi.MsgOptionBlocks(m.Blocks...))
-		}
-		if thread != "" {
-			opts = append(opts, slackapi.MsgOptionTS(thread))
-		}
+		opts := messageOptions(m, thread)
 		err := a.retry(ctx, "chat.postMessage", func(ctx context.Context) error {
 			_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
 			return err
@@ -115,6 +105,24 @@ func (a *Adapter) post(ctx context.Context, channel, thread string, r bot.Reply)
 			return
 		}
 	}
+}
+
+// messageOptions are the chat.postMessage options that post m, in a thread
+// when thread is set. Links and media are not unfurled: an answer cites
+// many sources and should not grow a preview of each.
+func messageOptions(m Message, thread string) []slackapi.MsgOption {
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(m.Text, false),
+		slackapi.MsgOptionDisableLinkUnfurl(),
+		slackapi.MsgOptionDisableMediaUnfurl(),
+	}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slackapi.MsgOptionBlocks(m.Blocks...))
+	}
+	if thread != "" {
+		opts = append(opts, slackapi.MsgOptionTS(thread))
+	}
+	return opts
 }
 
 // responsePayload is the body posted to a response_url.
@@ -230,12 +238,26 @@ func errorCode(raw []byte) string {
 // Slack may have posted the message all the same, and each retry would
 // also use up one of the response_url's posts. Waits end with ctx.
 func (a *Adapter) retry(ctx context.Context, what string, call func(ctx context.Context) error) error {
+	return a.retryWith(ctx, what, a.retryWait, call)
+}
+
+// retryUnreached is retry for callers with a backoff of their own (the
+// scheduled briefings): only a connection that could not be made is
+// retried, after a short backoff; a rate limit goes back to the caller at
+// once.
+func (a *Adapter) retryUnreached(ctx context.Context, what string, call func(ctx context.Context) error) error {
+	return a.retryWith(ctx, what, a.unreachedWait, call)
+}
+
+// retryWith is retry with another policy, which says whether an error is
+// worth retrying and after how long.
+func (a *Adapter) retryWith(ctx context.Context, what string, policy func(err error, attempt int) (time.Duration, bool), call func(ctx context.Context) error) error {
 	for attempt := 0; ; attempt++ {
 		err := call(ctx)
 		if err == nil {
 			return nil
 		}
-		wait, ok := a.retryWait(err, attempt)
+		wait, ok := policy(err, attempt)
 		if !ok || attempt >= a.maxRetries || ctx.Err() != nil {
 			return err
 		}
@@ -277,6 +299,16 @@ func (a *Adapter) retryWait(err error, attempt int) (time.Duration, bool) {
 		wait = backoff
 	}
 	return min(wait, a.maxRetryAfter), true
+}
+
+// unreachedWait is retryWait for a connection that could not be made, and
+// nothing else.
+func (a *Adapter) unreachedWait(err error, attempt int) (time.Duration, bool) {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return min(a.backoff<<attempt, a.maxRetryAfter), true
+	}
+	return 0, false
 }
 
 // slackError returns Slack's error code in err ("not_in_channel"), or "".

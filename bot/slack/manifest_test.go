@@ -46,7 +46,7 @@ func TestManifest(t *testing.T) {
 	if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled || !m.Settings.SocketModeEnabled {
 		t.Errorf("interactivity or socket mode off: %+v", m.Settings)
 	}
-	if want := []string{"app_mentions:read", "chat:write", "commands", "im:history"}; !slices.Equal(m.OAuthConfig.Scopes.Bot, want) {
+	if want := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}; !slices.Equal(m.OAuthConfig.Scopes.Bot, want) {
 		t.Errorf("scopes %v, want %v", m.OAuthConfig.Scopes.Bot, want)
 	}
 }

@@ -249,15 +249,39 @@ func sourceLinks(srcs []bot.Link, max int) string {
 	return strings.Join(parts, " · ")
 }
 
+// Lengths of the short labels an item may carry, in characters once
+// escaped.
+const (
+	// maxGroupText bounds a group heading ("Ceasefire").
+	maxGroupText = 150
+	// maxBadgeText bounds a badge ("Update").
+	maxBadgeText = 40
+)
+
+// groupText renders an item's group as a heading's mrkdwn (bold) and its
+// fallback, or "" when the item has no group (or nothing of it is left
+// once formatting characters are dropped).
+func groupText(it bot.Item) (text, fallback string) {
+	g := cutEscaped(quoteSafe(boldSafe(clean(it.Group, false))), maxGroupText)
+	if g == "" {
+		return "", ""
+	}
+	return "*" + g + "*", g
+}
+
 // itemText renders one development as a section's mrkdwn: the date in bold,
-// the summary, the sources on the next line and the note after them. The
-// summary is what gets cut when the whole would be over MaxSectionText.
-// None of them can start a quote.
+// the badge in bold ("*Update:*"), the summary, the sources on the next
+// line and the note after them. The summary is what gets cut when the
+// whole would be over MaxSectionText. None of them can start a quote.
 func itemText(it bot.Item) (text, fallback string) {
 	date := cutEscaped(quoteSafe(boldSafe(clean(it.Date, false))), 100)
+	badge := cutEscaped(quoteSafe(strings.TrimRight(boldSafe(clean(it.Badge, false)), ": ")), maxBadgeText)
 	head := ""
 	if date != "" {
 		head = "*" + date + "*  "
+	}
+	if badge != "" {
+		head += "*" + badge + ":* "
 	}
 	var tail string
 	if src := sourceLinks(it.Sources, 1500); src != "" {
@@ -269,8 +293,11 @@ func itemText(it bot.Item) (text, fallback string) {
 	budget := MaxSectionText - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail)
 	summary := cutEscaped(quoteSafe(clean(it.Summary, false)), budget)
 	fallback = summary
+	if badge != "" {
+		fallback = badge + ": " + fallback
+	}
 	if date != "" {
-		fallback = date + ": " + summary
+		fallback = date + ": " + fallback
 	}
 	return head + summary + tail, fallback
 }
@@ -343,6 +370,10 @@ type piece struct {
 	block    slackapi.Block
 	size     int
 	fallback string
+	// withNext keeps the piece in the same message as the one after it:
+	// a group heading is never the last block of a message whose first
+	// item is in the next.
+	withNext bool
 }
 
 func mrkdwn(s string) *slackapi.TextBlockObject {
@@ -429,7 +460,18 @@ func render(r bot.Reply, note string) []Message {
 			body = append(body, section(chunk, chunk))
 		}
 	}
+	prevGroup := ""
 	for _, it := range r.Items {
+		// A heading above the first item of each run of items in the
+		// same group.
+		if g, fb := groupText(it); g != prevGroup {
+			prevGroup = g
+			if g != "" {
+				p := section(g, fb)
+				p.withNext = true
+				body = append(body, p)
+			}
+		}
 		text, fb := itemText(it)
 		body = append(body, section(text, fb))
 	}
@@ -472,8 +514,17 @@ func pack(head, body, tail []piece) []Message {
 	var msgs [][]piece
 	var cur []piece
 	size := 0
-	add := func(p piece) {
-		if len(cur) > 0 && (len(cur)+1 > MaxBlocks || size+p.size > MaxMessageText) {
+	// add appends p, starting a new message first when p (with the
+	// pieces that must stay with it, next) does not fit in this one.
+	add := func(p piece, next []piece) {
+		blocks, n := 1, p.size
+		for i := 0; p.withNext && i < len(next); i++ {
+			blocks, n = blocks+1, n+next[i].size
+			if !next[i].withNext {
+				break
+			}
+		}
+		if len(cur) > 0 && (len(cur)+blocks > MaxBlocks || size+n > MaxMessageText) {
 			msgs = append(msgs, cur)
 			cur, size = nil, 0
 		}
@@ -481,10 +532,10 @@ func pack(head, body, tail []piece) []Message {
 		size += p.size
 	}
 	for _, p := range head {
-		add(p)
+		add(p, nil)
 	}
-	for _, p := range body {
-		add(p)
+	for i, p := range body {
+		add(p, body[i+1:])
 	}
 	tailSize := 0
 	for _, p := range tail {

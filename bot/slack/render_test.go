@@ -513,3 +513,139 @@ func TestRenderNoQuotes(t *testing.T) {
 		t.Errorf("no section reads %q:\n%q", want, texts)
 	}
 }
+
+// TestRenderGroupsAndBadges pins how a briefing grouped by topic reads: a
+// bold heading above the first item of each run of items in one group, and
+// a bold badge before an item's summary.
+func TestRenderGroupsAndBadges(t *testing.T) {
+	r := bot.Reply{
+		Title: "Briefing",
+		Items: []bot.Item{
+			{Date: "16 May 2025", Summary: "Talks began.", Group: "Ceasefire"},
+			{Date: "17 May 2025", Summary: "A truce was agreed.", Group: "Ceasefire", Badge: "Update"},
+			{Date: "18 May 2025", Summary: "1,000 for 1,000.", Group: "Prisoners"},
+			{Summary: "No group."},
+			{Date: "19 May 2025", Summary: "Talks resumed.", Group: "Ceasefire", Badge: "Update:"},
+		},
+	}
+	msgs := Render(r)
+	checkLimits(t, msgs)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	var got []string
+	for _, b := range blockJSON(t, msgs[0].Blocks) {
+		if b["type"] == "section" {
+			got = append(got, blockText(b))
+		}
+	}
+	want := []string{
+		"*Ceasefire*",
+		"*16 May 2025*  Talks began.",
+		"*17 May 2025*  *Update:* A truce was agreed.",
+		"*Prisoners*",
+		"*18 May 2025*  1,000 for 1,000.",
+		"No group.",
+		"*Ceasefire*",
+		"*19 May 2025*  *Update:* Talks resumed.",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("sections:\n%q\nwant:\n%q", got, want)
+	}
+	wantText := "Briefing\nCeasefire\n16 May 2025: Talks began.\n17 May 2025: Update: A truce was agreed.\nPrisoners\n18 May 2025: 1,000 for 1,000.\nNo group.\nCeasefire\n19 May 2025: Update: Talks resumed."
+	if msgs[0].Text != wantText {
+		t.Errorf("fallback = %q, want %q", msgs[0].Text, wantText)
+	}
+}
+
+func TestRenderGroupsAndBadgesHostile(t *testing.T) {
+	const hostile = "<!channel> <@U123> & <https://evil.example|x>"
+	for _, tc := range []struct {
+		name string
+		item bot.Item
+		want string // a section's text
+	}{
+		{"group", bot.Item{Summary: "S.", Group: hostile}, "*&lt;!channel&gt; &lt;@U123&gt; &amp; &lt;https://evil.example|x&gt;*"},
+		{"badge", bot.Item{Summary: "S.", Badge: "<!here>"}, "*&lt;!here&gt;:* S."},
+		{"formatting dropped", bot.Item{Summary: "S.", Group: "*Cease_fire~`*", Badge: " *Up*date "}, "*Ceasefire*"},
+		{"formatting dropped from the badge", bot.Item{Summary: "S.", Badge: " *Up*date "}, "*Update:* S."},
+		{"only formatting", bot.Item{Summary: "S.", Group: "**", Badge: "_"}, "S."},
+		{"quote", bot.Item{Summary: "S.", Group: "> quoted", Badge: "> q"}, "*\u200b&gt; quoted*"},
+		{"line breaks", bot.Item{Summary: "S.", Group: "a\nb\u202ec"}, "*a bc*"},
+		{"long group", bot.Item{Summary: "S.", Group: strings.Repeat("g", 400)}, "*" + strings.Repeat("g", maxGroupText-1) + "…*"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msgs := Render(bot.Reply{Items: []bot.Item{tc.item}})
+			checkLimits(t, msgs)
+			var texts []string
+			for _, b := range blockJSON(t, msgs[0].Blocks) {
+				texts = append(texts, blockText(b))
+			}
+			if !slices.Contains(texts, tc.want) {
+				t.Errorf("no section reads %q: %q", tc.want, texts)
+			}
+			all := allText(t, msgs)
+			for _, live := range []string{"<!channel>", "<!here>", "<@U123>", "<https://evil"} {
+				if strings.Contains(all, live) {
+					t.Errorf("live %q in %q", live, all)
+				}
+			}
+			for _, line := range strings.Split(all, "\n") {
+				if strings.HasPrefix(strings.TrimLeft(line, " \t"), "&gt;") {
+					t.Errorf("a line starts a quote: %q", line)
+				}
+			}
+		})
+	}
+}
+
+// TestRenderGroupHeadingStaysWithItem checks that a message never ends with
+// a group heading whose first item went into the next message.
+func TestRenderGroupHeadingStaysWithItem(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		items func() []bot.Item
+	}{
+		{"block limit", func() []bot.Item {
+			var its []bot.Item
+			for i := range 120 {
+				// a new group every 3 items, so headings land at
+				// every position of a message
+				its = append(its, bot.Item{Date: "1 May 2025", Summary: fmt.Sprintf("item %d", i), Group: fmt.Sprintf("Topic %d", i/3)})
+			}
+			return its
+		}},
+		{"text limit", func() []bot.Item {
+			var its []bot.Item
+			for i := range 40 {
+				its = append(its, bot.Item{Date: "1 May 2025", Summary: fmt.Sprintf("%d %s", i, strings.Repeat("long ", 300+i*7)), Group: fmt.Sprintf("Topic %d", i)})
+			}
+			return its
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			items := tc.items()
+			msgs := Render(bot.Reply{Title: "Briefing", Items: items, Footer: "The end."})
+			checkLimits(t, msgs)
+			if len(msgs) < 2 {
+				t.Fatalf("%d message(s), want several", len(msgs))
+			}
+			sections := 0
+			for i, m := range msgs {
+				bl := blockJSON(t, m.Blocks)
+				last := blockText(bl[len(bl)-1])
+				if strings.HasPrefix(last, "*Topic ") && strings.HasSuffix(last, "*") {
+					t.Errorf("message %d ends with the heading %q", i, last)
+				}
+				for _, b := range bl {
+					if b["type"] == "section" && !strings.HasPrefix(blockText(b), "*Topic ") {
+						sections++
+					}
+				}
+			}
+			if sections != len(items) {
+				t.Errorf("%d item sections, want %d", sections, len(items))
+			}
+		})
+	}
+}

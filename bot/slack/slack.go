@@ -14,6 +14,11 @@
 // is turned away with a short "busy" note (over HTTP, a mention or direct
 // message gets a 503 first, so that Slack delivers it again).
 //
+// Scheduled briefings are posted on the adapter's own initiative with
+// PostKeyed (bot.Poster), which marks a briefing's first message with
+// Slack message metadata so that FindKeyed can tell, after a crash, whether
+// it was posted. Neither needs Run.
+//
 // Everything that came from an article is escaped before it reaches
 // Slack (see Render and Escape): a quoted "<!channel>" never pings anyone.
 // Tokens and the signing secret are never logged, and the adapter follows
@@ -103,6 +108,7 @@ const (
 type webAPI interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
 	AuthTestContext(ctx context.Context) (*slackapi.AuthTestResponse, error)
+	GetConversationHistoryContext(ctx context.Context, params *slackapi.GetConversationHistoryParameters) (*slackapi.GetConversationHistoryResponse, error)
 }
 
 // Adapter connects a bot to Slack. It is safe for concurrent use; create
@@ -126,6 +132,7 @@ type Adapter struct {
 	mu      sync.Mutex
 	running bool
 	botUser string // the bot's user ID, from auth.test
+	botID   string // the bot's bot ID, from auth.test
 
 	grace time.Duration // how long shutdown waits for answers in progress
 
@@ -286,7 +293,7 @@ func (a *Adapter) whoAmI(ctx context.Context) error {
 		return nil
 	}
 	a.mu.Lock()
-	a.botUser = res.UserID
+	a.botUser, a.botID = res.UserID, res.BotID
 	a.mu.Unlock()
 	a.log.Info("slack: authenticated", "team", res.Team, "bot_user", res.UserID)
 	return nil

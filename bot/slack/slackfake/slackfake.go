@@ -13,6 +13,10 @@
 // Point slack-go at it with slack.OptionAPIURL(s.APIURL()) and, for Socket Mode, an app-level
 // token starting with "xapp-" (slack.OptionAppLevelToken). Bot tokens must start with "xoxb-".
 //
+// Channels are not modelled beyond their history: every channel ID names a channel the bot is a
+// member of. chat.postMessage adds to the channel's history (metadata included), which
+// conversations.history lists; SetChannelError and FailNextIn make one channel fail.
+//
 // Faithful details worth knowing:
 //   - Missing token: {"ok":false,"error":"not_authed"}. chat.* with a token not starting with
 //     "xoxb-": invalid_auth. apps.connections.open with a bot or user token:
@@ -23,6 +27,13 @@
 //     over 3,000 or a header over 150 characters (invalid_blocks), more than 13,000 characters of
 //     text inside blocks (msg_blocks_too_long) and text over 40,000 characters (msg_too_long).
 //     Posting to a user ID answers with that user's DM channel ("D" + the ID without its "U").
+//   - chat.postMessage takes "metadata" ({"event_type": ..., "event_payload": {...}}, a form
+//     field holding JSON as slack-go sends it, or a JSON member) and answers
+//     invalid_metadata_format or invalid_metadata_schema when it is not that shape.
+//   - conversations.history lists messages newest first between oldest and latest (exclusive
+//     unless inclusive=1), at most limit (default 100, at most 999) a page, with has_more and
+//     response_metadata.next_cursor; it leaves out replies in threads, and lists metadata only
+//     with include_all_metadata=1. A user ID is not a channel there: channel_not_found.
 //   - JSON bodies must carry the token in the Authorization header, as Slack requires; a "token"
 //     field inside a JSON body is ignored.
 //   - response_url: JSON only, answers 200 text/plain "ok", at most 5 successful uses (then 404
@@ -200,6 +211,8 @@ type Server struct {
 	pingWake     chan struct{} // closed and replaced when pingInterval changes
 	pongs        int
 	responseUses map[string]int
+	history      map[string][]storedMessage // channel -> messages, oldest first
+	chanErrs     map[string]string          // channel -> the Slack error every call naming it gets
 }
 
 // New starts a fake on 127.0.0.1 (httptest) and closes it in t.Cleanup: live websocket
@@ -213,6 +226,8 @@ func New(t testing.TB) *Server {
 		tickets:      map[string]bool{},
 		sentAt:       map[string]time.Time{},
 		responseUses: map[string]int{},
+		history:      map[string][]storedMessage{},
+		chanErrs:     map[string]string{},
 		pingInterval: DefaultPingInterval,
 		pingWake:     make(chan struct{}),
 	}

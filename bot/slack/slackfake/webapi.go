@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,6 +41,7 @@ var apiMethods = map[string]apiMethod{
 	"chat.postEphemeral":    {botToken, (*Server).chatPostEphemeral},
 	"chat.update":           {botToken, (*Server).chatUpdate},
 	"chat.delete":           {botToken, (*Server).chatDelete},
+	"conversations.history": {botOrUser, (*Server).conversationsHistory},
 	"conversations.info":    {botOrUser, (*Server).conversationsInfo},
 	"conversations.open":    {botOrUser, (*Server).conversationsOpen},
 	"users.info":            {botOrUser, (*Server).usersInfo},
@@ -106,15 +108,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	c := readCall(r)
 	c.Method = method
 
+	channel := ""
+	if ch := c.Channel(); ch != "" {
+		channel = resolveChannel(ch)
+	}
+
 	s.mu.Lock()
-	if fs := s.failures[method]; len(fs) > 0 {
-		f := fs[0]
-		s.failures[method] = fs[1:]
-		c.Status = f.status
-		s.recordLocked(c)
-		s.mu.Unlock()
-		writeFailure(w, f)
-		return
+	for _, k := range []string{channelKey(method, channel), method} {
+		if fs := s.failures[k]; len(fs) > 0 && (k == method || channel != "") {
+			f := fs[0]
+			s.failures[k] = fs[1:]
+			c.Status = f.status
+			s.recordLocked(c)
+			s.mu.Unlock()
+			writeFailure(w, f)
+			return
+		}
 	}
 	m, known := apiMethods[method]
 	proxied := slacktestMethods[method]
@@ -130,6 +139,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if e := s.tokenErrorLocked(c.Token, kind); e != "" {
 			resp = map[string]any{"ok": false, "error": e}
 		} else if e := s.errs[method]; e != "" {
+			resp = map[string]any{"ok": false, "error": e}
+		} else if e := s.chanErrs[channel]; e != "" && channel != "" {
 			resp = map[string]any{"ok": false, "error": e}
 		} else if known {
 			resp = m.handle(s, &c)
@@ -307,7 +318,7 @@ func stringOf(v any) string {
 }
 
 // botMessage is the message object Slack echoes for a message the bot posted.
-func botMessage(c *Call, ts string, blocks []map[string]any) map[string]any {
+func botMessage(c *Call, ts string, blocks []map[string]any, md *Metadata) map[string]any {
 	msg := map[string]any{
 		"type":   "message",
 		"text":   c.Text(),
@@ -327,6 +338,9 @@ func botMessage(c *Call, ts string, blocks []map[string]any) map[string]any {
 	if th := c.ThreadTS(); th != "" {
 		msg["thread_ts"] = th
 	}
+	if md != nil {
+		msg["metadata"] = map[string]any{"event_type": md.EventType, "event_payload": md.EventPayload}
+	}
 	return msg
 }
 
@@ -339,9 +353,17 @@ func (s *Server) chatPostMessage(c *Call) map[string]any {
 	if code != "" {
 		return slackErr(code)
 	}
+	md, code := c.parseMetadata()
+	if code != "" {
+		return slackErr(code)
+	}
 	ts := s.nextTSLocked()
+	us, _ := parseTS(ts)
+	s.storeLocked(resolveChannel(ch), storedMessage{us: us, HistoryMessage: HistoryMessage{
+		TS: ts, User: BotUserID, BotID: BotID, Text: c.Text(), Blocks: blocks, ThreadTS: c.ThreadTS(), Metadata: md,
+	}})
 	return map[string]any{
-		"ok": true, "channel": resolveChannel(ch), "ts": ts, "message": botMessage(c, ts, blocks),
+		"ok": true, "channel": resolveChannel(ch), "ts": ts, "message": botMessage(c, ts, blocks, md),
 	}
 }
 
@@ -371,8 +393,20 @@ func (s *Server) chatUpdate(c *Call) map[string]any {
 	if code != "" {
 		return slackErr(code)
 	}
+	md, code := c.parseMetadata()
+	if code != "" {
+		return slackErr(code)
+	}
+	if i := s.findLocked(resolveChannel(ch), ts); i >= 0 {
+		m := &s.history[resolveChannel(ch)][i]
+		m.Text, m.Blocks = c.Text(), blocks
+		if md != nil {
+			m.Metadata = md
+		}
+		md = m.Metadata
+	}
 	return map[string]any{
-		"ok": true, "channel": ch, "ts": ts, "text": c.Text(), "message": botMessage(c, ts, blocks),
+		"ok": true, "channel": ch, "ts": ts, "text": c.Text(), "message": botMessage(c, ts, blocks, md),
 	}
 }
 
@@ -383,6 +417,9 @@ func (s *Server) chatDelete(c *Call) map[string]any {
 	}
 	if ts == "" {
 		return slackErr("message_not_found")
+	}
+	if i := s.findLocked(resolveChannel(ch), ts); i >= 0 {
+		s.history[resolveChannel(ch)] = slices.Delete(s.history[resolveChannel(ch)], i, i+1)
 	}
 	return map[string]any{"ok": true, "channel": ch, "ts": ts}
 }
