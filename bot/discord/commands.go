@@ -66,7 +66,8 @@ func Commands() []*discordgo.ApplicationCommand {
 		},
 		{
 			Name:        "brief",
-			Description: "Scheduled briefings",
+			Description: "Scheduled briefings in this channel",
+			Options:     briefOptions(),
 		},
 		{
 			Name:                     "ingest",
@@ -81,6 +82,69 @@ func Commands() []*discordgo.ApplicationCommand {
 			},
 		},
 	}
+}
+
+// briefOptions are /brief's subcommands: subscribe, list, unsubscribe,
+// now and preview.
+func briefOptions() []*discordgo.ApplicationCommandOption {
+	number := func(what string) []*discordgo.ApplicationCommandOption {
+		one := float64(1)
+		return []*discordgo.ApplicationCommandOption{{
+			Type: discordgo.ApplicationCommandOptionInteger, Name: "number",
+			Description: what + " (from /brief list; needed when the channel has several)", MinValue: &one,
+		}}
+	}
+	sub := discordgo.ApplicationCommandOptionSubCommand
+	str := discordgo.ApplicationCommandOptionString
+	return []*discordgo.ApplicationCommandOption{
+		{Type: sub, Name: "subscribe", Description: "Post a briefing here on a schedule", Options: []*discordgo.ApplicationCommandOption{
+			{Type: str, Name: "when", Description: "at 07:30 tz Europe/Kyiv weekdays, or cron \"30 7 * * 1-5\" tz Europe/Kyiv", Required: true, MaxLength: 256},
+			{Type: str, Name: "query", Description: "What to follow, as /timeline takes it (default: everything)", MaxLength: 500},
+			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "quiet", Description: "Post nothing when nothing is new"},
+		}},
+		{Type: sub, Name: "list", Description: "This channel's briefing subscriptions"},
+		{Type: sub, Name: "unsubscribe", Description: "Stop a subscription", Options: number("The subscription")},
+		{Type: sub, Name: "now", Description: "Post the briefing now: what is new since the last one", Options: number("The subscription")},
+		{Type: sub, Name: "preview", Description: "Show the briefing without posting it", Options: number("The subscription")},
+	}
+}
+
+// briefText turns /brief's subcommand into the text the bot reads, and
+// says whether the answer is for the user alone.
+func briefText(opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (string, bool) {
+	for name, o := range opts {
+		if o == nil || o.Type != discordgo.ApplicationCommandOptionSubCommand {
+			continue
+		}
+		sub := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+		for _, so := range o.Options {
+			if so != nil {
+				sub[so.Name] = so
+			}
+		}
+		text := "/brief " + name
+		switch name {
+		case "subscribe":
+			for _, k := range []string{"query", "when"} {
+				if so := sub[k]; so != nil && so.Type == discordgo.ApplicationCommandOptionString {
+					text += " " + oneLine(strings.TrimSpace(so.StringValue()))
+				}
+			}
+			if so := sub["quiet"]; so != nil && so.Type == discordgo.ApplicationCommandOptionBoolean && so.BoolValue() {
+				text += " quiet"
+			}
+			return text, false
+		case "list", "unsubscribe", "now", "preview":
+			if so := sub["number"]; so != nil && so.Type == discordgo.ApplicationCommandOptionInteger {
+				text += " " + strconv.FormatInt(so.IntValue(), 10)
+			}
+			// Subscribing and unsubscribing are the channel's business;
+			// a list, a preview and the note that a briefing went out
+			// are for the asker.
+			return text, name != "unsubscribe"
+		}
+	}
+	return "/brief", true
 }
 
 // Permissions the bot asks for in its invite link, as the bits Discord
@@ -175,7 +239,7 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (text string, ep
 		}
 		return "/latest", false
 	case "brief":
-		return "/brief", true
+		return briefText(opts)
 	case "ingest":
 		var b strings.Builder
 		b.WriteString("/ingest")

@@ -24,6 +24,11 @@ type messageBody struct {
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 	Reference       *discordgo.MessageReference       `json:"message_reference,omitempty"`
 	Flags           discordgo.MessageFlags            `json:"flags,omitempty"`
+	// Nonce and EnforceNonce make a channel message create idempotent for
+	// a few minutes: Discord answers a second create with the same nonce
+	// from the same author with the first message (see PostKeyed).
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
 // noMentions lets nothing in a message ping anyone: no @everyone, @here,
@@ -56,6 +61,11 @@ type request struct {
 	method string
 	url    string
 	body   any
+	// out, when set, receives the JSON answer of a successful call.
+	out any
+	// idempotent marks a call that may be repeated without effect even
+	// though its method is POST: a message create with enforce_nonce.
+	idempotent bool
 }
 
 // apiError is a REST call that failed, with what Discord said about it.
@@ -70,7 +80,8 @@ type apiError struct {
 	Held       bool  // not sent: the route is rate limited for longer than the adapter waits
 	Dial       bool  // the connection could not be opened: nothing was sent
 	Unsent     bool  // not sent for another reason: a rate-limit wait cut short, a body that could not be encoded
-	Err        error // the transport error when no answer came
+	Idempotent bool  // the call may be repeated without effect (see request.idempotent)
+	Err        error // the transport error when no answer came, or why a 2xx answer could not be read
 }
 
 func (e *apiError) Error() string {
@@ -79,6 +90,8 @@ func (e *apiError) Error() string {
 		return fmt.Sprintf("discord: %s: not sent, rate limited for %v more", e.What, e.RetryAfter.Round(time.Millisecond))
 	case e.Status == 0:
 		return fmt.Sprintf("discord: %s: %v", e.What, e.Err)
+	case e.Status >= 200 && e.Status < 300:
+		return fmt.Sprintf("discord: %s: HTTP %d, but the answer could not be read: %v", e.What, e.Status, e.Err)
 	case e.Status == http.StatusTooManyRequests:
 		return fmt.Sprintf("discord: %s: HTTP 429, retry after %v", e.What, e.RetryAfter)
 	case e.Code != 0:
@@ -141,9 +154,12 @@ func (a *Adapter) do(ctx context.Context, req request) error {
 // long: the one retry policy. A 429 means Discord did nothing, so it is
 // retried after retry_after, unless that is longer than maxRetryAfter (the
 // answer is then given up rather than held). A 5xx is retried only for
-// PUT and PATCH, which are idempotent: a POST that failed with a 5xx may
-// have been posted, and retrying could post it twice. A connection that
-// could not be opened sent nothing and is retried.
+// GET, PUT and PATCH, which are idempotent, and for a message create with
+// enforce_nonce: any other POST that failed with a 5xx may have been
+// posted, and retrying could post it twice. For the same reason a timeout
+// or a connection lost mid-request is retried only for an idempotent
+// call. A connection that could not be opened sent nothing and is
+// retried.
 func (a *Adapter) retryWait(e *apiError, attempt int) (time.Duration, bool) {
 	backoff := a.backoff << attempt
 	switch {
@@ -156,14 +172,29 @@ func (a *Adapter) retryWait(e *apiError, attempt int) (time.Duration, bool) {
 		}
 		return e.RetryAfter, true
 	case e.Status >= 500:
-		if e.Method == http.MethodPut || e.Method == http.MethodPatch {
+		if idempotent(e) {
 			return min(backoff, a.maxRetryAfter), true
 		}
 		return 0, false
 	case e.Dial:
 		return min(backoff, a.maxRetryAfter), true
+	case e.Status == 0 && !e.Unsent && idempotent(e):
+		return min(backoff, a.maxRetryAfter), true
+	case e.Status >= 200 && e.Status < 300 && idempotent(e):
+		// Done, but the answer was garbled: asking again returns it.
+		return min(backoff, a.maxRetryAfter), true
 	}
 	return 0, false
+}
+
+// idempotent reports whether the failed call may be repeated without
+// effect.
+func idempotent(e *apiError) bool {
+	switch e.Method {
+	case http.MethodGet, http.MethodPut, http.MethodPatch:
+		return true
+	}
+	return e.Idempotent
 }
 
 // logDeliveryError logs a call that failed for good, in one line that

@@ -20,6 +20,13 @@
 // discordgo, whose rate limiter sleeps without a bound or a context and
 // whose retries could post twice: see restClient and retryWait.
 //
+// Scheduled briefings are posted with PostKeyed (the adapter is a
+// bot.Poster), over REST alone, whether Run was called or not: each
+// message carries a nonce derived from the briefing's key with
+// enforce_nonce, so a retry within Discord's few minutes posts nothing
+// twice, and the first message's footer ends with a marker of the key,
+// which FindKeyed looks for in the channel's history after a restart.
+//
 // Everything that came from an article is escaped (see Render and Escape),
 // and every message, interaction response, follow-up and edit says
 // allowed_mentions {"parse": []}, so a quoted "@everyone" pings nobody.
@@ -853,8 +860,8 @@ func (a *Adapter) dropStale(ctx context.Context, i *discordgo.Interaction, editO
 // what briefings use. It returns the first error, after which nothing
 // more is posted.
 func (a *Adapter) Post(ctx context.Context, channelID string, r bot.Reply) error {
-	if channelID == "" || strings.Trim(channelID, "0123456789") != "" {
-		return fmt.Errorf("discord: %q is not a channel ID", channelID)
+	if err := checkChannel(channelID); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 	defer cancel()

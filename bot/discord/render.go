@@ -47,9 +47,12 @@ const (
 	// MaxEmbedTotal: 256 + 4096 + 1024 = 5376.
 	maxFooterUsed = 1024
 	// Per-development bounds, counted once escaped, so that one line
-	// always fits a description: "**" + 100 + "** " + 1500 + " — " + 1000
-	// + " · *" + 400 + "*" = 3013 units < MaxDescription.
+	// always fits a description, with its group's heading above it:
+	// "**" + 200 + "**\n" + "**" + 100 + "** " + "**" + 40 + ":** " + 1500
+	// + " — " + 1000 + " · *" + 400 + "*" = 3264 units < MaxDescription.
+	maxGroup   = 200
 	maxDate    = 100
+	maxBadge   = 40
 	maxSummary = 1500
 	maxSources = 1000
 	maxNote    = 400
@@ -419,15 +422,22 @@ func sourceLinks(srcs []bot.Link, max int) string {
 }
 
 // itemLine renders one development as one line of a description: the date
-// in bold, the summary, the sources as links and the note in italics.
+// in bold, the badge in bold ("**Update:** "), the summary, the sources as
+// links and the note in italics.
 func itemLine(it bot.Item) string {
 	// Each part is bounded once escaped, since escaping can double it: so
 	// bounded, the line fits a description (see maxSummary). The cut
 	// before escaping only spares escaping a huge text.
 	var b strings.Builder
 	summary := cut(strings.TrimSpace(clean(it.Summary, false)), maxSummary)
-	if date := strings.TrimSpace(clean(it.Date, false)); date != "" {
+	date := strings.TrimSpace(clean(it.Date, false))
+	if date != "" {
 		b.WriteString("**" + cutEscaped(escapeInline(cut(date, maxDate)), maxDate) + "** ")
+	}
+	if badge := badgeName(it.Badge); badge != "" {
+		b.WriteString("**" + cutEscaped(escapeInline(cut(badge, maxBadge)), maxBadge) + ":** ")
+	}
+	if b.Len() > 0 {
 		b.WriteString(cutEscaped(escapeInline(summary), maxSummary))
 	} else {
 		b.WriteString(cutEscaped(Escape(summary), maxSummary)) // the summary starts the line
@@ -439,6 +449,21 @@ func itemLine(it bot.Item) string {
 		b.WriteString(" · *" + cutEscaped(escapeInline(cut(note, maxNote)), maxNote) + "*")
 	}
 	return b.String()
+}
+
+// badgeName is an item's badge as shown, without the colon Render adds
+// after it: "Update". Empty: no badge.
+func badgeName(badge string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(clean(badge, false)), ":"))
+}
+
+// groupName is an item's group as its heading shows it. Empty: no heading.
+func groupName(group string) string { return strings.TrimSpace(clean(group, false)) }
+
+// groupHeading renders the heading of a group of developments: its name in
+// bold, on a line of its own.
+func groupHeading(name string) string {
+	return "**" + cutEscaped(escapeInline(cut(name, maxGroup)), maxGroup) + "**"
 }
 
 // EncodeMore returns the custom_id of a "More" button that pages to next,
@@ -486,7 +511,11 @@ const cutNote = "*The answer was cut here: it is too long for Discord. Ask a nar
 
 // Render turns a reply into one or more Discord messages, one embed each:
 // the title, the reply's text, then one line per development (the date in
-// bold, the summary, the sources as links), and the footer. Everything
+// bold, its badge in bold such as "**Update:** ", the summary, the sources
+// as links), and the footer. Above the first development of each run of
+// developments with the same group comes the group's name in bold on a
+// line of its own, after a blank line; a heading is never separated from
+// the development under it. Everything
 // from the reply is cleaned and escaped, so an article can neither format
 // the answer nor forge a link or a mention. A long reply is split on line
 // boundaries into several messages, each within Discord's limits (see
@@ -517,8 +546,18 @@ func Render(r bot.Reply) []Message {
 			lines = append(lines, "")
 		}
 	}
+	group := ""
 	for _, it := range r.Items {
-		lines = append(lines, itemLine(it))
+		line := itemLine(it)
+		if g := groupName(it.Group); g != "" && g != group {
+			if len(lines) > 0 && lines[len(lines)-1] != "" {
+				lines = append(lines, "")
+			}
+			// One line for pack, so that a message never ends on a heading.
+			line = groupHeading(g) + "\n" + line
+		}
+		group = groupName(it.Group)
+		lines = append(lines, line)
 	}
 
 	chunks := pack(lines, MaxDescription)

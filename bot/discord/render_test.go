@@ -314,3 +314,105 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func TestRenderGroupsAndBadges(t *testing.T) {
+	r := bot.Reply{
+		Title: "Briefing",
+		Text:  "3 new developments.",
+		Items: []bot.Item{
+			{Group: "Ceasefire", Date: "11 March 2025", Summary: "Talks began.", Sources: []bot.Link{{Name: "AP"}}},
+			{Group: "Ceasefire", Date: "12 March 2025", Summary: "Casualties rose to 12.", Badge: "Update"},
+			{Group: "Prisoners", Summary: "An exchange was agreed.", Badge: "Update:"},
+			{Summary: "Ungrouped."},
+			{Group: "Ceasefire", Summary: "Talks resumed.", Badge: "  "},
+		},
+	}
+	msgs := Render(r)
+	checkAll(t, msgs)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	want := "3 new developments.\n" +
+		"\n" +
+		"**Ceasefire**\n" +
+		"**11 March 2025** Talks began. — AP\n" +
+		"**12 March 2025** **Update:** Casualties rose to 12.\n" +
+		"\n" +
+		"**Prisoners**\n" +
+		"**Update:** An exchange was agreed.\n" +
+		"Ungrouped.\n" +
+		"\n" +
+		"**Ceasefire**\n" +
+		"Talks resumed."
+	if got := msgs[0].Embeds[0].Description; got != want {
+		t.Errorf("description:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestRenderHostileGroupsAndBadges(t *testing.T) {
+	r := bot.Reply{Items: []bot.Item{
+		{Group: "@everyone **now** <@123>", Badge: "[x](https://evil.example)", Summary: "# not a heading @here"},
+		{Group: "# Heading\n> quote", Summary: "- not a list", Badge: "`code`"},
+		{Group: "__under__ ||spoiler||", Summary: "1. not a list"},
+	}}
+	msgs := Render(r)
+	checkAll(t, msgs)
+	got := msgs[0].Embeds[0].Description
+	want := "**\\@everyone \\*\\*now\\*\\* \\<\\@123>**\n" +
+		"**\\[x\\](https://evil.example):** # not a heading \\@here\n" +
+		"\n" +
+		"**# Heading > quote**\n" +
+		"**\\`code\\`:** - not a list\n" +
+		"\n" +
+		"**\\_\\_under\\_\\_ \\|\\|spoiler\\|\\|**\n" +
+		"1\\. not a list"
+	if got != want {
+		t.Errorf("description:\n%s\nwant:\n%s", got, want)
+	}
+	// No line of it starts with markup a line start would make live.
+	for _, l := range strings.Split(got, "\n") {
+		if l != "" && !strings.HasPrefix(l, "**") && !strings.HasPrefix(l, "1\\.") {
+			t.Errorf("line %q starts with live markup", l)
+		}
+	}
+}
+
+// Long groups and badges are cut; many groups split over messages never
+// leave a heading at the end of a message, away from its development.
+func TestRenderManyGroups(t *testing.T) {
+	var items []bot.Item
+	for i := range 120 {
+		items = append(items, bot.Item{
+			Group:   fmt.Sprintf("Topic %d %s", i/2, strings.Repeat("g", 300)),
+			Badge:   strings.Repeat("b*", 50),
+			Date:    "1 May 2025",
+			Summary: strings.Repeat("word ", 60),
+		})
+	}
+	msgs := Render(bot.Reply{Title: "Briefing", Items: items, Footer: "120 developments."})
+	checkAll(t, msgs)
+	if len(msgs) < 2 {
+		t.Fatalf("%d messages, want several", len(msgs))
+	}
+	headings := 0
+	for i, m := range msgs {
+		lines := strings.Split(m.Embeds[0].Description, "\n")
+		if last := lines[len(lines)-1]; strings.HasPrefix(last, "**Topic") {
+			t.Errorf("message %d ends on a heading: %.40q", i, last)
+		}
+		for _, l := range lines {
+			if strings.HasPrefix(l, "**Topic") {
+				headings++
+				if n := textLen(l); n > maxGroup+4 {
+					t.Errorf("heading of %d characters", n)
+				}
+				if !strings.HasSuffix(l, "…**") {
+					t.Errorf("a long heading is not cut: %.40q", l)
+				}
+			}
+		}
+	}
+	if headings == 0 {
+		t.Error("no headings")
+	}
+}

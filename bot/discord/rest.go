@@ -88,7 +88,7 @@ func (c *restClient) call(ctx context.Context, req request) *apiError {
 	}
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		e := &apiError{What: req.what, Method: req.method, Err: err}
+		e := &apiError{What: req.what, Method: req.method, Idempotent: req.idempotent, Err: err}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			e.Err = ue.Err // drop the URL: it may hold an interaction token
@@ -101,9 +101,14 @@ func (c *restClient) call(ctx context.Context, req request) *apiError {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	c.learn(bucket, resp, raw)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if req.out != nil {
+			if err := json.Unmarshal(raw, req.out); err != nil {
+				return &apiError{What: req.what, Method: req.method, Status: resp.StatusCode, Idempotent: req.idempotent, Err: errors.New("the answer is not the JSON expected")}
+			}
+		}
 		return nil
 	}
-	e := &apiError{What: req.what, Method: req.method, Status: resp.StatusCode}
+	e := &apiError{What: req.what, Method: req.method, Status: resp.StatusCode, Idempotent: req.idempotent}
 	var msg struct {
 		Code       int      `json:"code"`
 		Message    string   `json:"message"`

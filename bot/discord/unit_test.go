@@ -268,6 +268,20 @@ func TestCommandText(t *testing.T) {
 		{discordgo.ApplicationCommandInteractionData{Name: "latest"}, "/latest", false},
 		{discordgo.ApplicationCommandInteractionData{Name: "latest", Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "count", Type: discordgo.ApplicationCommandOptionInteger, Value: float64(5)}}}, "/latest 5", false},
 		{discordgo.ApplicationCommandInteractionData{Name: "brief"}, "/brief", true},
+		{discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "subscribe", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				str("when", "at 07:30 tz Europe/Kyiv weekdays"), str("query", "ceasefire\nactor:putin"),
+				{Name: "quiet", Type: discordgo.ApplicationCommandOptionBoolean, Value: true},
+			}}}}, "/brief subscribe ceasefire actor:putin at 07:30 tz Europe/Kyiv weekdays quiet", false},
+		{discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "subscribe", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{str("when", "daily at noon")}}}}, "/brief subscribe daily at noon", false},
+		{discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "now", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: "number", Type: discordgo.ApplicationCommandOptionInteger, Value: float64(3)}}}}}, "/brief now 3", true},
+		{discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "unsubscribe", Type: discordgo.ApplicationCommandOptionSubCommand}}}, "/brief unsubscribe", false},
+		{discordgo.ApplicationCommandInteractionData{Name: "brief", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "list", Type: discordgo.ApplicationCommandOptionSubCommand}}}, "/brief list", true},
 		{discordgo.ApplicationCommandInteractionData{Name: "ingest", Options: []*discordgo.ApplicationCommandInteractionDataOption{
 			str("text", "On May 19, 2025, talks began."), str("source", `The "Kyiv" Independent`), str("published", "2025-05-20"), str("url", "https://kyivindependent.com/x"),
 		}}, "/ingest --published \"2025-05-20\" --source \"The Kyiv Independent\" --url \"https://kyivindependent.com/x\"\nOn May 19, 2025, talks began.", true},

@@ -61,10 +61,12 @@ type Call struct {
 	Value      any
 	Params     map[string]string // path parameters by name, e.g. "channel_id"
 	Query      url.Values
-	Files      []string // file names of a multipart body
-	Status     int      // the HTTP status the fake answered
-	Violations []string // problems found in the request, "METHOD route: problem"
-	At         time.Time
+	Files      []string  // file names of a multipart body
+	Status     int       // the HTTP status the fake answered
+	Violations []string  // problems found in the request, "METHOD route: problem"
+	At         time.Time // when the fake received it, by its clock (see SetClock)
+
+	payload []byte // the JSON body, or the payload_json part of a multipart body
 }
 
 // failure is one pending FailNext answer.
@@ -103,6 +105,10 @@ type Server struct {
 	commands     map[string][]map[string]any
 	dmChannels   map[string]string // channel id -> recipient id
 	deadline     time.Duration
+	clock        func() time.Time
+	lastID       int64                   // the last message ID made, for strictly increasing IDs
+	channels     map[string]ChannelState // channels that do not answer as ChannelOK
+	nonces       map[nonceKey]nonceEntry // enforce_nonce memory
 
 	// Gateway state.
 	heartbeatInterval time.Duration
@@ -146,6 +152,9 @@ func New(t testing.TB) *Server {
 		commands:          map[string][]map[string]any{},
 		dmChannels:        map[string]string{},
 		deadline:          DefaultInteractionDeadline,
+		clock:             time.Now,
+		channels:          map[string]ChannelState{},
+		nonces:            map[nonceKey]nonceEntry{},
 		heartbeatInterval: DefaultHeartbeatInterval,
 		privileged:        IntentGuildMembers | IntentGuildPresences | IntentMessageContent,
 		sessions:          map[string]*session{},
@@ -274,6 +283,23 @@ func (s *Server) SetInteractionDeadline(d time.Duration) {
 	s.deadline = d
 }
 
+// SetClock makes the fake read the time from now instead of time.Now: for the IDs and
+// timestamps of the messages it creates, the enforce_nonce window (NonceWindow), interaction
+// deadlines, rate-limit headers and Call.At. Tests move such a clock forward to let time pass
+// without sleeping. Keep it roughly in step with the real time when a client reads ages from
+// snowflakes. nil restores time.Now.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now == nil {
+		now = time.Now
+	}
+	s.clock = now
+}
+
+// nowLocked reads the fake's clock. s.mu must be held.
+func (s *Server) nowLocked() time.Time { return s.clock() }
+
 // Calls returns the recorded calls of method to route, in order. route is an OpenAPI path
 // template; parameter names do not matter ("/webhooks/{application_id}/{interaction_token}"
 // matches the document's "/webhooks/{webhook_id}/{webhook_token}"). A concrete path
@@ -342,8 +368,10 @@ func (s *Server) Violations() []string {
 	return slices.Clone(s.violations)
 }
 
-// FailNext makes the next n calls of method to route (a path template, as for Calls) fail
-// with status, after the Authorization check. 429 answers Discord's
+// FailNext makes the next n calls of method to route fail with status, after the
+// Authorization check. route is a path template, as for Calls, or a concrete path
+// ("/channels/123/messages") to fail the calls about one channel only; failures queued for
+// a concrete path are used before those for its template. 429 answers Discord's
 // {"message":"You are being rate limited.","retry_after":retryAfter,"global":false} with
 // Retry-After (whole seconds, rounded up) and X-RateLimit-* headers (Remaining 0,
 // Reset-After retryAfter, Scope user); other statuses (5xx) answer

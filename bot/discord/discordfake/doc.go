@@ -31,7 +31,9 @@
 //	GET  /gateway, /gateway/bot (shards 1, session_start_limit), /users/@me, /users/{id},
 //	     /applications/@me, /oauth2/applications/@me, /channels/{id}
 //	POST /users/@me/channels (DM channel DMChannelID(user)), /channels/{id}/typing (204)
-//	POST /channels/{id}/messages; GET, PATCH, DELETE /channels/{id}/messages/{id};
+//	POST /channels/{id}/messages (nonce and enforce_nonce: see below)
+//	GET  /channels/{id}/messages (limit 1-100, default 50; before, after or around; newest first)
+//	GET, PATCH, DELETE /channels/{id}/messages/{id};
 //	     PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me (204)
 //	POST /interactions/{id}/{token}/callback (204; 200 with ?with_response=true)
 //	POST /webhooks/{app id}/{token} (follow-up, always answered with the message);
@@ -43,34 +45,59 @@
 // need none. A path the document does not know answers 404 {"message":"404: Not Found","code":0},
 // a method it does not list 405, a route it knows but the fake does not serve 404 unless a test
 // serves it with Handle. Path IDs must be snowflakes (400 50035 "is not snowflake"). A message
-// with nothing to show answers 50006; editing or deleting a message the bot did not create
-// through the fake answers 10008 Unknown Message. Interactions must have been dispatched with
+// with nothing to show answers 50006; editing or deleting a message the fake does not know
+// answers 10008 Unknown Message. Interactions must have been dispatched with
 // Dispatch("INTERACTION_CREATE", ...): an unknown one, or a first response later than
 // SetInteractionDeadline (3 s), answers 404 10062 Unknown interaction; a second response 400
 // 40060; a response type that does not fit the interaction (8 for a command, 7 for a command,
 // 4 for autocomplete) 400 50035; follow-ups and @original before the first response 404 10015
 // Unknown Webhook. Every answer carries X-RateLimit-* headers (never exhausted unless FailNext
-// says so). Command IDs are CommandID(name), also used by SlashCommand and Autocomplete.
+// says so; FailNext takes a concrete path, such as "/channels/123/messages", to fail one
+// channel's calls). Command IDs are CommandID(name), also used by SlashCommand and Autocomplete.
+//
+// # Messages, nonces and channels
+//
+// A message create's nonce (a string of at most 25 characters or an integer, as the document
+// says) is echoed in the create answer only: a message read later has none, as on Discord.
+// With enforce_nonce true, a create with the nonce of a message the same author made in the
+// same channel within NonceWindow (2 minutes, the short end of Discord's "few minutes")
+// answers 200 with that message and creates nothing. The window is read on the fake's clock,
+// which SetClock replaces (it also dates message IDs, timestamps and interaction deadlines),
+// so a test lets time pass without sleeping.
+//
+// GET /channels/{id}/messages lists the channel's messages that are not deleted or ephemeral,
+// whole (author, embeds, components), newest first; before, after and around are mutually
+// exclusive (400 50035 and a violation when several are given). Messages the bot made through
+// the fake are there; AddMessage puts others' messages (built with Message) there, and
+// Messages returns a channel's history to the test. Editing a message someone else wrote
+// answers 403 50005.
+//
+// SetChannelState makes a channel answer every call as Discord does for a deleted channel (404
+// 10003 Unknown Channel), one the bot cannot see (403 50001 Missing Access), or one where it
+// may read but not post (message creates answer 403 50013 Missing Permissions).
 //
 // # Validation
 //
-// Each body is checked, and every problem is recorded on its Call and in Violations as
+// Each request is checked, and every problem is recorded on its Call and in Violations as
 // "METHOD route: problem":
-//  1. against the operation's requestBody schema for the content type sent (JSON, or the
-//     payload_json part of a multipart body), compiled once from the whole document with
+//  1. the query parameters the operation declares, against their schemas in the document (a
+//     value passes when it fits read as a number, a boolean or a string: limit=0 and
+//     before=abc do not); undeclared parameters are ignored, as Discord ignores them;
+//  2. the body, against the operation's requestBody schema for the content type sent (JSON,
+//     or the payload_json part of a multipart body), compiled once from the whole document with
 //     jsonschema/v6 (JSON Schema 2020-12, formats asserted) and referenced by JSON pointer;
 //     where the document is stricter than Discord (default_member_permissions as a string, as
 //     Discord documents it and discordgo sends it) the body is adjusted first;
-//  2. against bot limits: content ≤ 2,000 characters, ≤ 10 embeds, title 256, description
+//  3. against bot limits: content ≤ 2,000 characters, ≤ 10 embeds, title 256, description
 //     4,096, ≤ 25 fields (name 256, value 1,024), footer 2,048, author name 256, 6,000 across
 //     the embeds of a message (characters are Unicode code points);
-//  3. against our policy: every message create and edit, follow-up, webhook message edit and
+//  4. against our policy: every message create and edit, follow-up, webhook message edit and
 //     interaction response with message data (types 4 and 7) carries allowed_mentions with an
 //     empty, non-null parse list (ViolationAllowedMentions).
 //
-// Problems of kinds 1 and 2 are answered as Discord answers them: 400
+// Problems of kinds 1 to 3 are answered as Discord answers them: 400
 // {"code":50035,"message":"Invalid Form Body","errors":{"content":{"_errors":[{"code":...,
-// "message":...}]}}}. Kind 3 is only recorded: Discord accepts such messages and pings whoever
+// "message":...}]}}}. Kind 4 is only recorded: Discord accepts such messages and pings whoever
 // the text names.
 //
 // # Gateway

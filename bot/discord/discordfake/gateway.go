@@ -679,7 +679,7 @@ func (s *Server) registerInteractionLocked(obj map[string]any) {
 	if id == "" || tok == "" {
 		return
 	}
-	it := &interaction{id: id, token: tok, typ: intOf(obj["type"]), at: time.Now()}
+	it := &interaction{id: id, token: tok, typ: intOf(obj["type"]), at: s.nowLocked()}
 	it.channelID, _ = obj["channel_id"].(string)
 	it.guildID, _ = obj["guild_id"].(string)
 	if m, ok := obj["message"].(map[string]any); ok {

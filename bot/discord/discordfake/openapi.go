@@ -2,12 +2,15 @@ package discordfake
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -43,6 +46,13 @@ type apiDoc struct {
 	schemas  map[string]*jsonschema.Schema
 	bodies   map[string]map[string]bool // template+" "+method -> content types with a schema
 	required map[string]bool            // template+" "+method -> requestBody.required
+	queries  map[string][]queryParam    // template+" "+method -> the query parameters
+}
+
+// queryParam is a query parameter of an operation: its name and the JSON pointer of its
+// schema in the document.
+type queryParam struct {
+	name, schema string
 }
 
 // route is one path template of the document.
@@ -114,6 +124,7 @@ func readDoc() (*apiDoc, error) {
 		schemas:  map[string]*jsonschema.Schema{},
 		bodies:   map[string]map[string]bool{},
 		required: map[string]bool{},
+		queries:  map[string][]queryParam{},
 	}
 	for tmpl, item := range paths {
 		ops, _ := item.(map[string]any)
@@ -136,6 +147,14 @@ func readDoc() (*apiDoc, error) {
 			key := tmpl + " " + strings.ToUpper(m)
 			rt.methods = append(rt.methods, strings.ToUpper(m))
 			opm, _ := op.(map[string]any)
+			params, _ := opm["parameters"].([]any)
+			for i, p := range params {
+				pm, _ := p.(map[string]any)
+				if name, _ := pm["name"].(string); pm["in"] == "query" && name != "" && pm["schema"] != nil {
+					d.queries[key] = append(d.queries[key], queryParam{name: name,
+						schema: jsonPointer("paths", tmpl, m, "parameters", strconv.Itoa(i), "schema")})
+				}
+			}
 			rb, _ := opm["requestBody"].(map[string]any)
 			if rb == nil {
 				continue
@@ -238,19 +257,70 @@ func (d *apiDoc) bodySchema(template, method, ct string) (sch *jsonschema.Schema
 	if !cts[ct] {
 		return nil, known, nil
 	}
-	loc := openAPIURL + "#" + jsonPointer("paths", template, strings.ToLower(method),
-		"requestBody", "content", ct, "schema")
+	s, err := d.compile(jsonPointer("paths", template, strings.ToLower(method),
+		"requestBody", "content", ct, "schema"))
+	return s, known, err
+}
+
+// compile returns the compiled schema at pointer ptr of the document.
+func (d *apiDoc) compile(ptr string) (*jsonschema.Schema, error) {
+	loc := openAPIURL + "#" + ptr
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if s, ok := d.schemas[loc]; ok {
-		return s, known, nil
+		return s, nil
 	}
 	s, err := d.compiler.Compile(loc)
 	if err != nil {
-		return nil, known, fmt.Errorf("discordfake: compiling %s: %w", loc, err)
+		return nil, fmt.Errorf("discordfake: compiling %s: %w", loc, err)
 	}
 	d.schemas[loc] = s
-	return s, known, nil
+	return s, nil
+}
+
+// queryProblems checks the query parameters the operation declares against their schemas.
+// A query value is text: it passes when it fits the schema read as a number, a boolean or a
+// string, whichever it can be read as; the problems reported are those of the first reading
+// (a number before a string), as in limit=0 ("must be 1 or more") or limit=ten (not an
+// integer). Parameters the document does not declare are ignored, as Discord ignores them.
+func (d *apiDoc) queryProblems(template, method string, q url.Values) []problem {
+	var ps []problem
+	for _, p := range d.queries[template+" "+method] {
+		if !q.Has(p.name) {
+			continue
+		}
+		sch, err := d.compile(p.schema)
+		if err != nil {
+			ps = append(ps, problem{loc: []string{p.name}, code: "FAKE_ERROR", msg: err.Error()})
+			continue
+		}
+		v := q.Get(p.name)
+		var readings []any
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			readings = append(readings, json.Number(v))
+		}
+		if b, err := strconv.ParseBool(v); err == nil && (v == "true" || v == "false") {
+			readings = append(readings, b)
+		}
+		readings = append(readings, v)
+		var first []problem
+		for i, r := range readings {
+			err := sch.Validate(r)
+			if err == nil {
+				first = nil
+				break
+			}
+			if i == 0 {
+				first = schemaProblems(err)
+			}
+		}
+		for _, pr := range first {
+			pr.loc = append([]string{p.name}, pr.loc...)
+			pr.query = true
+			ps = append(ps, pr)
+		}
+	}
+	return ps
 }
 
 // bodyRequired reports whether the operation's requestBody is marked required.
@@ -279,13 +349,23 @@ func jsonPointer(tokens ...string) string {
 // problem is one thing wrong with a request body: where (JSON pointer tokens), a Discord-style
 // error code and a message.
 type problem struct {
-	loc  []string
-	code string
-	msg  string
+	loc   []string
+	code  string
+	msg   string
+	query bool // loc starts with a query parameter's name, not a body member
 }
 
 // path returns the problem's location as a JSON pointer ("" for the whole body).
 func (p problem) path() string { return jsonPointer(p.loc...) }
+
+// where names the problem's location for a violation: a JSON pointer into the body, "(body)"
+// for the whole body, or "?name" for a query parameter.
+func (p problem) where() string {
+	if p.query {
+		return "?" + strings.Join(p.loc, "/")
+	}
+	return orRoot(p.path())
+}
 
 var printer = message.NewPrinter(language.English)
 

@@ -36,14 +36,15 @@ type restHandler func(s *Server, q *request) (int, any)
 // restHandlers are the routes the fake serves, keyed "METHOD template" with the document's
 // templates.
 var restHandlers = map[string]restHandler{
-	"GET /users/@me":               (*Server).getMe,
-	"GET /users/{user_id}":         (*Server).getUser,
-	"POST /users/@me/channels":     (*Server).createDM,
-	"GET /gateway":                 (*Server).getGateway,
-	"GET /gateway/bot":             (*Server).getGatewayBot,
-	"GET /applications/@me":        (*Server).getApplication,
-	"GET /oauth2/applications/@me": (*Server).getApplication,
-	"GET /channels/{channel_id}":   (*Server).getChannel,
+	"GET /users/@me":                      (*Server).getMe,
+	"GET /users/{user_id}":                (*Server).getUser,
+	"POST /users/@me/channels":            (*Server).createDM,
+	"GET /gateway":                        (*Server).getGateway,
+	"GET /gateway/bot":                    (*Server).getGatewayBot,
+	"GET /applications/@me":               (*Server).getApplication,
+	"GET /oauth2/applications/@me":        (*Server).getApplication,
+	"GET /channels/{channel_id}":          (*Server).getChannel,
+	"GET /channels/{channel_id}/messages": (*Server).listMessages,
 	"POST /channels/{channel_id}/typing": func(*Server, *request) (int, any) {
 		return http.StatusNoContent, nil
 	},
@@ -98,7 +99,6 @@ func messageBody(method, template string, body map[string]any) (base []string, o
 
 // serveREST serves /api/vN/....
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	rest := strings.TrimPrefix(r.URL.Path, "/api")
 	version := ""
@@ -112,7 +112,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	c := Call{
 		Method: r.Method, Path: rest, Version: version, Auth: r.Header.Get("Authorization"),
-		Body: raw, Query: r.URL.Query(), At: now,
+		Body: raw, Query: r.URL.Query(),
 	}
 	if rest == "" {
 		rest = "/"
@@ -120,6 +120,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
+	now := s.nowLocked()
+	c.At = now
 	status, resp, hdr, custom := s.answerLocked(&c, r.Header.Get("Content-Type"), now)
 	if custom != nil {
 		// Run the test's handler without the lock, so it may call the Server's methods.
@@ -182,8 +184,9 @@ func (s *Server) answerLocked(c *Call, contentType string, now time.Time) (int, 
 	}
 	setRateLimitHeaders(hdr, c, now, 5, 4, 1)
 
-	// Parse and check the body.
+	// Parse and check the body and the query.
 	problems := s.parseBody(c, contentType)
+	problems = append(problems, s.doc.queryProblems(c.Route, c.Method, c.Query)...)
 	// Handlers get their own copy of the body: what they store must not alias c.JSON.
 	q := &request{call: c, params: params, body: cloneJSON(c.JSON), now: now}
 	for name, v := range params {
@@ -194,7 +197,7 @@ func (s *Server) answerLocked(c *Call, contentType string, now time.Time) (int, 
 	}
 	bad := len(problems) > 0
 	for _, p := range problems {
-		c.Violations = append(c.Violations, fmt.Sprintf("%s %s: %s: %s", c.Method, c.Route, orRoot(p.path()), p.msg))
+		c.Violations = append(c.Violations, fmt.Sprintf("%s %s: %s: %s", c.Method, c.Route, p.where(), p.msg))
 	}
 	if base, ok := messageBody(c.Method, rt.template, c.JSON); ok && c.JSON != nil {
 		msg := c.JSON
@@ -208,10 +211,15 @@ func (s *Server) answerLocked(c *Call, contentType string, now time.Time) (int, 
 	s.violations = append(s.violations, c.Violations...)
 
 	key := c.Method + " " + canonRoute(rt.template)
-	if fs := s.failures[key]; len(fs) > 0 {
-		f := fs[0]
-		s.failures[key] = fs[1:]
-		status, body, hdr := failureAnswer(hdr, c, f, now)
+	for _, k := range []string{c.Method + " " + c.Path, key} {
+		if fs := s.failures[k]; len(fs) > 0 {
+			f := fs[0]
+			s.failures[k] = fs[1:]
+			status, body, hdr := failureAnswer(hdr, c, f, now)
+			return status, body, hdr, nil
+		}
+	}
+	if status, body := s.channelAnswerLocked(c); status != 0 {
 		return status, body, hdr, nil
 	}
 	if bad {
@@ -289,6 +297,7 @@ func (s *Server) parseBody(c *Call, contentType string) []problem {
 			msg: fmt.Sprintf("Content-Type %s is not checked by the fake; send application/json", ct)}}
 	}
 
+	c.payload = payload
 	var plain any
 	if err := json.Unmarshal(payload, &plain); err != nil {
 		return []problem{{code: "JSON_DECODE", msg: "The request body contains invalid JSON."}}
@@ -500,21 +509,36 @@ func (s *Server) createMessage(q *request) (int, any) {
 	if _, dm := s.dmChannels[ch]; dm {
 		guild = ""
 	}
+	nonce := nonceOf(q.call.payload)
+	enforce, _ := q.body["enforce_nonce"].(bool)
+	nk := nonceKey{channel: ch, author: BotUserID, nonce: string(nonce)}
+	if enforce && nonce != nil {
+		if prev, ok := s.nonces[nk]; ok && q.now.Sub(prev.at) < NonceWindow {
+			if sm := s.messages[prev.id]; sm != nil && !sm.deleted {
+				// The same author sent the same nonce within the window: Discord
+				// answers with the earlier message and creates none.
+				return http.StatusOK, withNonce(sm.obj, nonce)
+			}
+		}
+	}
 	m := s.newMessageLocked(ch, guild, q.body, q.call.Files, q.now)
 	if ref, ok := q.body["message_reference"].(map[string]any); ok {
 		m["message_reference"] = ref
 		m["type"] = 19 // REPLY
 	}
-	if n, ok := q.body["nonce"]; ok && n != nil {
-		m["nonce"] = n
+	id := m["id"].(string)
+	s.messages[id] = &storedMessage{obj: m}
+	if nonce != nil {
+		s.nonces[nk] = nonceEntry{id: id, at: q.now}
 	}
-	s.messages[m["id"].(string)] = &storedMessage{obj: m}
-	return http.StatusOK, m
+	// The nonce is echoed in the answer (and MESSAGE_CREATE) only: Discord does not keep it,
+	// so a message read later has none.
+	return http.StatusOK, withNonce(m, nonce)
 }
 
 // newMessageLocked builds a message object authored by the bot from a create body.
 func (s *Server) newMessageLocked(channelID, guildID string, body map[string]any, files []string, now time.Time) map[string]any {
-	m := messageObject(newSnowflake(now), channelID, guildID, BotUserID, "", now)
+	m := messageObject(s.newIDLocked(now), channelID, guildID, BotUserID, "", now)
 	applyEdit(m, body, files)
 	m["edited_timestamp"] = nil
 	return m
@@ -583,6 +607,9 @@ func (s *Server) editMessage(q *request) (int, any) {
 	sm, st, body := s.lookupMessage(q.params["channel_id"], q.params["message_id"])
 	if sm == nil {
 		return st, body
+	}
+	if author, _ := sm.obj["author"].(map[string]any); author != nil && author["id"] != BotUserID {
+		return http.StatusForbidden, apiError(50005, "Cannot edit a message authored by another user")
 	}
 	applyEdit(sm.obj, q.body, q.call.Files)
 	sm.obj["edited_timestamp"] = timestamp(q.now)
