@@ -66,6 +66,71 @@ type Config struct {
 	Discord Discord `yaml:"discord" json:"discord"`
 	// PageSize is the number of developments shown per answer, 1 to 50.
 	PageSize int `yaml:"page_size" json:"page_size"`
+	// Briefings configures scheduled briefings.
+	Briefings Briefings `yaml:"briefings" json:"briefings"`
+	// Summarizer configures the optional abstractive summary of briefings.
+	Summarizer Summarizer `yaml:"summarizer" json:"summarizer"`
+}
+
+// Briefings configures scheduled briefings. Subscriptions made in chat or
+// with "briefbot brief subscribe" live in the store; those listed here are
+// kept in step with this file at every start.
+type Briefings struct {
+	// Admin is the channel told when a subscription is disabled after a
+	// permanent delivery failure, as "slack:C0123" or "discord:1234";
+	// empty logs only.
+	Admin string `yaml:"admin" json:"admin"`
+	// Subscriptions set up by the operator.
+	Subscriptions []BriefingSubscription `yaml:"subscriptions" json:"subscriptions"`
+}
+
+// BriefingSubscription is one operator-defined briefing subscription.
+type BriefingSubscription struct {
+	// Name identifies the subscription across restarts: letters, digits,
+	// "-" and "_".
+	Name string `yaml:"name" json:"name"`
+	// Channel is where briefings go, as "slack:C0123" or "discord:1234".
+	Channel string `yaml:"channel" json:"channel"`
+	// Query selects developments as /timeline does; empty for all.
+	Query string `yaml:"query" json:"query"`
+	// Schedule is when briefings come, as /brief subscribe takes it:
+	// "at 07:30 tz Europe/Kyiv weekdays" or a cron spec.
+	Schedule string `yaml:"schedule" json:"schedule"`
+	// Quiet posts nothing when nothing is new.
+	Quiet bool `yaml:"quiet" json:"quiet"`
+}
+
+// Summarizer configures the optional abstractive summary of briefings
+// through an OpenAI-compatible chat completions endpoint. It is off while
+// BaseURL is empty; every sentence it writes is checked against the
+// briefing's events, and the extractive summary is used otherwise.
+type Summarizer struct {
+	// BaseURL is the API base, such as "https://api.openai.com/v1" or a
+	// local server's "http://127.0.0.1:8080/v1".
+	BaseURL string `yaml:"base_url" json:"base_url"`
+	// Model is the model name the endpoint expects.
+	Model string `yaml:"model" json:"model"`
+	// APIKey is sent as a bearer token; local servers may need none.
+	APIKey Secret `yaml:"api_key" json:"api_key"`
+	// APIKeyFile names a file holding APIKey.
+	APIKeyFile string `yaml:"api_key_file" json:"api_key_file"`
+}
+
+// ParseChannel splits "slack:C0123" into platform and channel ID.
+func ParseChannel(s string) (platform, channel string, err error) {
+	platform, channel, ok := strings.Cut(strings.TrimSpace(s), ":")
+	platform = strings.ToLower(platform)
+	switch {
+	case !ok || channel == "":
+		return "", "", fmt.Errorf("%q is not a channel; write it as slack:C0123 or discord:1234567890", s)
+	case platform != "slack" && platform != "discord" && platform != "console":
+		return "", "", fmt.Errorf("%q names no known platform; use slack, discord or console before the colon", s)
+	case strings.ContainsFunc(channel, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return "", "", fmt.Errorf("%q is not a channel ID (it contains spaces)", s)
+	case platform == "discord" && strings.Trim(channel, "0123456789") != "":
+		return "", "", fmt.Errorf("%q is not a Discord channel ID; IDs are numbers", s)
+	}
+	return platform, channel, nil
 }
 
 // Log configures logging.
@@ -251,6 +316,7 @@ func (c Config) Validate() error {
 
 	c.validateSlack(&v)
 	c.validateDiscord(&v)
+	c.validateBriefings(&v)
 
 	return v.err()
 }
@@ -314,6 +380,48 @@ func (c Config) validateDiscord(v *validator) {
 		if d.ApplicationID != "" {
 			v.add("discord.token", "is required when discord.application_id is set; set DISCORD_BOT_TOKEN or discord.token_file, or remove discord.application_id")
 		}
+	}
+}
+
+func (c Config) validateBriefings(v *validator) {
+	b := c.Briefings
+	if b.Admin != "" {
+		if _, _, err := ParseChannel(b.Admin); err != nil {
+			v.add("briefings.admin", "%v", err)
+		}
+	}
+	names := map[string]int{}
+	for i, s := range b.Subscriptions {
+		field := fmt.Sprintf("briefings.subscriptions[%d]", i)
+		switch {
+		case s.Name == "":
+			v.add(field+".name", "is empty; give each subscription a short name such as morning-ceasefire")
+		case strings.Trim(strings.ToLower(s.Name), "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" || len(s.Name) > 64:
+			v.add(field+".name", "%q may hold only letters, digits, - and _ (at most 64)", s.Name)
+		default:
+			if j, dup := names[s.Name]; dup {
+				v.add(field+".name", "%q is used by briefings.subscriptions[%d] too; names must be unique", s.Name, j)
+			}
+			names[s.Name] = i
+		}
+		if _, _, err := ParseChannel(s.Channel); err != nil {
+			v.add(field+".channel", "%v", err)
+		}
+		if strings.TrimSpace(s.Schedule) == "" {
+			v.add(field+".schedule", `is empty; say when, for example "at 07:30 tz Europe/Kyiv weekdays"`)
+		}
+	}
+	sm := c.Summarizer
+	v.secret("summarizer.api_key", sm.APIKey)
+	if sm.BaseURL != "" {
+		if u, err := url.Parse(sm.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.add("summarizer.base_url", "%q is not an http(s) URL such as https://api.openai.com/v1", sm.BaseURL)
+		}
+		if sm.Model == "" {
+			v.add("summarizer.model", "is required when summarizer.base_url is set; name the model the endpoint serves")
+		}
+	} else if sm.Model != "" || sm.APIKey.IsSet() {
+		v.add("summarizer.base_url", "is empty while other summarizer settings are set; set it to turn the abstractive summary on, or remove them")
 	}
 }
 

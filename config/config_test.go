@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func TestDefault(t *testing.T) {
 		Slack:    Slack{Mode: "socket"},
 		PageSize: 10,
 	}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)
 	}
 	if c.SlackEnabled() || c.DiscordEnabled() {
@@ -80,7 +81,7 @@ func TestLoadNoFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != Default() {
+	if !reflect.DeepEqual(c, Default()) {
 		t.Errorf("Load(\"\", nil) = %+v, want Default()", c)
 	}
 }
@@ -93,7 +94,7 @@ func TestExampleFileLoadsAndValidates(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate() = %v", err)
 	}
-	if c != Default() {
+	if !reflect.DeepEqual(c, Default()) {
 		t.Errorf("example.yaml should show the defaults:\n got %+v\nwant %+v", c, Default())
 	}
 
@@ -164,7 +165,7 @@ page_size: 25
 		Discord:  Discord{Token: "discord-token", GuildID: "123456789012345678", ApplicationID: "987654321098765432"},
 		PageSize: 25,
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load() =\n%#v\nwant\n%#v", got, want)
 	}
 	if p, err := got.StorePath(); err != nil || p != "/var/lib/briefbot/news.db" {
@@ -195,7 +196,7 @@ func TestLoadEmptyValuesKeepDefaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c != Default() {
+			if !reflect.DeepEqual(c, Default()) {
 				t.Errorf("Load() = %+v, want Default()", c)
 			}
 		})
@@ -221,6 +222,14 @@ func TestLoadYAMLProblems(t *testing.T) {
 		{"string is a mapping", "timezone:\n  name: UTC\n", "timezone", 1, "must be a string, not a mapping"},
 		{"secret is a list", "slack:\n  bot_token: [a, b]\n", "slack.bot_token", 2, "must be a string, not a list"},
 		{"top level is a list", "- store\n", "(top level)", 1, "must be a mapping"},
+		{"subscriptions not a list", "briefings:\n  subscriptions: morning\n", "briefings.subscriptions", 2, "must be a list of mappings with keys name, channel, query, schedule, quiet"},
+		{"subscription not a mapping", "briefings:\n  subscriptions:\n    - morning\n", "briefings.subscriptions[0]", 3, "must be a mapping"},
+		{"unknown key in a subscription", "briefings:\n  subscriptions:\n    - name: a\n      chanel: slack:C1\n", "briefings.subscriptions[0].chanel", 4, `did you mean "channel"?`},
+		{"bad channel", "briefings:\n  subscriptions:\n    - name: a\n      channel: C1\n      schedule: at 07:30\n", "briefings.subscriptions[0].channel", 4, "write it as slack:C0123"},
+		{"duplicate names", "briefings:\n  subscriptions:\n    - {name: a, channel: 'slack:C1', schedule: at 07:30}\n    - {name: a, channel: 'slack:C2', schedule: at 08:00}\n", "briefings.subscriptions[1].name", 4, "names must be unique"},
+		{"no schedule", "briefings:\n  subscriptions:\n    - name: a\n      channel: discord:123\n      schedule: ''\n", "briefings.subscriptions[0].schedule", 5, "is empty"},
+		{"discord channel not numeric", "briefings:\n  admin: discord:general\n", "briefings.admin", 2, "not a Discord channel ID"},
+		{"summarizer without model", "summarizer:\n  base_url: http://127.0.0.1:8080/v1\n  model: ''\n", "summarizer.model", 3, "is required when summarizer.base_url is set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,10 +249,62 @@ func TestLoadYAMLProblems(t *testing.T) {
 			if !strings.Contains(err.Error(), wantText) {
 				t.Errorf("error %q does not contain %q", err, wantText)
 			}
-			if c != (Config{}) {
+			if !reflect.DeepEqual(c, Config{}) {
 				t.Errorf("Load() returned a non-zero Config with an error")
 			}
 		})
+	}
+}
+
+func TestLoadBriefingSubscriptions(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "c.yaml", `briefings:
+  admin: slack:C0ADMIN
+  subscriptions:
+    - name: morning-ceasefire
+      channel: slack:C0123
+      query: ceasefire
+      schedule: at 07:30 tz Europe/Kyiv weekdays
+    - name: evening
+      channel: discord:123456789012345678
+      schedule: at 18:00
+      quiet: true
+summarizer:
+  base_url: http://127.0.0.1:8080/v1
+  model: local
+`)
+	c, err := Load(path, func(k string) string {
+		if k == "BRIEFBOT_SUMMARIZER_API_KEY" {
+			return "sk-test-not-printed"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []BriefingSubscription{
+		{Name: "morning-ceasefire", Channel: "slack:C0123", Query: "ceasefire", Schedule: "at 07:30 tz Europe/Kyiv weekdays"},
+		{Name: "evening", Channel: "discord:123456789012345678", Schedule: "at 18:00", Quiet: true},
+	}
+	if !reflect.DeepEqual(c.Briefings.Subscriptions, want) || c.Briefings.Admin != "slack:C0ADMIN" {
+		t.Errorf("briefings = %+v", c.Briefings)
+	}
+	if c.Summarizer.APIKey.Reveal() != "sk-test-not-printed" || strings.Contains(c.Redacted(), "sk-test") {
+		t.Errorf("summarizer key not loaded from the environment, or printed")
+	}
+	for _, tt := range []struct{ in, platform, channel string }{
+		{"slack:C0123", "slack", "C0123"},
+		{"Discord:123", "discord", "123"},
+		{" console:console ", "console", "console"},
+	} {
+		p, ch, err := ParseChannel(tt.in)
+		if err != nil || p != tt.platform || ch != tt.channel {
+			t.Errorf("ParseChannel(%q) = %q, %q, %v", tt.in, p, ch, err)
+		}
+	}
+	for _, bad := range []string{"", "C0123", "slack:", "teams:C1", "slack:C 1", "discord:abc"} {
+		if _, _, err := ParseChannel(bad); err == nil {
+			t.Errorf("ParseChannel(%q) accepted", bad)
+		}
 	}
 }
 
@@ -711,7 +772,7 @@ func TestRedacted(t *testing.T) {
 	// The defaults render to YAML that loads back to the same Config.
 	path := writeFile(t, t.TempDir(), "c.yaml", Default().Redacted())
 	back, err := Load(path, nil)
-	if err != nil || back != Default() {
+	if err != nil || !reflect.DeepEqual(back, Default()) {
 		t.Errorf("Load(Redacted()) = %+v, %v", back, err)
 	}
 }

@@ -31,7 +31,10 @@ const maxSecretFileSize = 64 << 10
 // BRIEFBOT_CONSOLE (true, false, 1 or 0), BRIEFBOT_TIMEZONE,
 // BRIEFBOT_LOG_LEVEL, BRIEFBOT_LOG_FORMAT, BRIEFBOT_HTTP_LISTEN,
 // BRIEFBOT_PAGE_SIZE, BRIEFBOT_SLACK_MODE, BRIEFBOT_DISCORD_GUILD_ID,
-// BRIEFBOT_DISCORD_APPLICATION_ID, the secrets SLACK_BOT_TOKEN,
+// BRIEFBOT_DISCORD_APPLICATION_ID, BRIEFBOT_BRIEFINGS_ADMIN,
+// BRIEFBOT_SUMMARIZER_BASE_URL, BRIEFBOT_SUMMARIZER_MODEL, the secrets
+// BRIEFBOT_SUMMARIZER_API_KEY (file variant
+// BRIEFBOT_SUMMARIZER_API_KEY_FILE), SLACK_BOT_TOKEN,
 // SLACK_APP_TOKEN, SLACK_SIGNING_SECRET and DISCORD_BOT_TOKEN, and their
 // file variants BRIEFBOT_SLACK_BOT_TOKEN_FILE, BRIEFBOT_SLACK_APP_TOKEN_FILE,
 // BRIEFBOT_SLACK_SIGNING_SECRET_FILE and BRIEFBOT_DISCORD_TOKEN_FILE. A
@@ -197,6 +200,30 @@ func (l *loader) walk(path string, node *yaml.Node, v reflect.Value, prefix stri
 			l.walk(path, val, fv, field)
 			continue
 		}
+		if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct {
+			if isNull(val) {
+				continue
+			}
+			_, sub := fieldByYAMLName(fv.Type().Elem(), "")
+			if val.Kind != yaml.SequenceNode {
+				problem("must be a list of mappings with keys %s, not a %s", strings.Join(sub, ", "), nodeKindName(val))
+				continue
+			}
+			if len(val.Content) == 0 {
+				continue // an empty list is no list
+			}
+			list := reflect.MakeSlice(fv.Type(), len(val.Content), len(val.Content))
+			for j, item := range val.Content {
+				itemField := fmt.Sprintf("%s[%d]", field, j)
+				if item.Kind != yaml.MappingNode {
+					l.add(Problem{Field: itemField, Source: path, Line: item.Line, Message: fmt.Sprintf("must be a mapping with keys %s, not a %s", strings.Join(sub, ", "), nodeKindName(item))})
+					continue
+				}
+				l.walk(path, item, list.Index(j), itemField)
+			}
+			fv.Set(list)
+			continue
+		}
 		if err := val.Decode(fv.Addr().Interface()); err != nil {
 			problem("%s", leafMessage(fv.Type(), val))
 		}
@@ -355,6 +382,9 @@ func envSettings() []envSetting {
 		stringSetting("BRIEFBOT_SLACK_API_URL", "slack.api_url", func(c *Config) *string { return &c.Slack.APIURL }),
 		stringSetting("BRIEFBOT_DISCORD_GUILD_ID", "discord.guild_id", func(c *Config) *string { return &c.Discord.GuildID }),
 		stringSetting("BRIEFBOT_DISCORD_APPLICATION_ID", "discord.application_id", func(c *Config) *string { return &c.Discord.ApplicationID }),
+		stringSetting("BRIEFBOT_BRIEFINGS_ADMIN", "briefings.admin", func(c *Config) *string { return &c.Briefings.Admin }),
+		stringSetting("BRIEFBOT_SUMMARIZER_BASE_URL", "summarizer.base_url", func(c *Config) *string { return &c.Summarizer.BaseURL }),
+		stringSetting("BRIEFBOT_SUMMARIZER_MODEL", "summarizer.model", func(c *Config) *string { return &c.Summarizer.Model }),
 	}
 }
 
@@ -376,6 +406,8 @@ func secretSlots(c *Config) []secretSlot {
 			&c.Slack.SigningSecret, &c.Slack.SigningSecretFile},
 		{"discord.token", "discord.token_file", "DISCORD_BOT_TOKEN", "BRIEFBOT_DISCORD_TOKEN_FILE",
 			&c.Discord.Token, &c.Discord.TokenFile},
+		{"summarizer.api_key", "summarizer.api_key_file", "BRIEFBOT_SUMMARIZER_API_KEY", "BRIEFBOT_SUMMARIZER_API_KEY_FILE",
+			&c.Summarizer.APIKey, &c.Summarizer.APIKeyFile},
 	}
 }
 
