@@ -384,10 +384,9 @@ func compareKeys(a, b dateKey) int {
 // selector picks lines date by date, remembering what it chose so that a
 // line repeating an earlier one (on any date) is passed over.
 type selector struct {
-	norm   *textnorm.Cache
+	terms  termIDs
 	chosen []vector
 	story  vector // what the whole set of developments is about
-	ids    map[string]int32
 	vecs   map[*briefing.Event]vector
 	w      Weights
 }
@@ -405,7 +404,7 @@ func (s *selector) learnStory(evs []*briefing.Event, o Options) {
 }
 
 func newSelector(w Weights) *selector {
-	return &selector{norm: textnorm.NewCache(20_000), w: w, ids: map[string]int32{}, vecs: map[*briefing.Event]vector{}}
+	return &selector{terms: newTermIDs(), w: w, vecs: map[*briefing.Event]vector{}}
 }
 
 // pick returns up to k of evs: the lines closest to what the date's reports
@@ -560,18 +559,42 @@ func (s *selector) vectorOf(ev *briefing.Event) vector {
 	if v, ok := s.vecs[ev]; ok {
 		return v
 	}
-	m := map[int32]float64{}
-	for _, t := range s.norm.Terms(ev.Summary) {
-		id, ok := s.ids[t]
-		if !ok {
-			id = int32(len(s.ids))
-			s.ids[t] = id
-		}
-		m[id]++
-	}
-	v := unit(m)
+	v := unit(s.terms.counts(ev.Summary))
 	s.vecs[ev] = v
 	return v
+}
+
+// termIDs numbers normalised terms in the order it first meets them. Texts
+// fed in a fixed order get the same numbers on every run, which keeps every
+// sum over a vector in the same order.
+type termIDs struct {
+	norm  *textnorm.Cache
+	ids   map[string]int32
+	names []string // by ID
+}
+
+func newTermIDs() termIDs {
+	return termIDs{norm: textnorm.NewCache(20_000), ids: map[string]int32{}}
+}
+
+// id returns the number of term t, giving it the next one if it is new.
+func (ti *termIDs) id(t string) int32 {
+	id, ok := ti.ids[t]
+	if !ok {
+		id = int32(len(ti.names))
+		ti.ids[t] = id
+		ti.names = append(ti.names, t)
+	}
+	return id
+}
+
+// counts returns how often each normalised term occurs in text.
+func (ti *termIDs) counts(text string) map[int32]float64 {
+	m := map[int32]float64{}
+	for _, t := range ti.norm.Terms(text) {
+		m[ti.id(t)]++
+	}
+	return m
 }
 
 // sum accumulates weighted vectors; unit() of it is their direction.
