@@ -96,6 +96,8 @@ func briefError(err error, generic string) Reply {
 		msg = "This subscription was briefed a moment ago; nothing is due."
 	case errors.Is(err, briefing.ErrDisabled):
 		msg = "This subscription is disabled after a delivery failure; subscribe again to restart it."
+	case errors.Is(err, brief.ErrNotConnected):
+		msg = "This bot is not connected to that platform, so it cannot post there; the briefing stays due."
 	case errors.Is(err, briefing.ErrPermanent):
 		msg = "The bot cannot post in this channel, so the subscription was disabled. Add the bot to the channel and subscribe again."
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -227,11 +229,11 @@ func BriefReply(b *briefing.Brief, sub *briefing.Subscription) Reply {
 	}
 	shown := len(b.Items) + len(b.Updates)
 	if b.Omitted > 0 {
-		more := "/timeline " + strings.TrimSpace(b.Query)
+		more := strings.Fields("/timeline " + b.Query)
 		if b.OmittedSince != 0 && !strings.Contains(strings.ToLower(b.Query), "since:") {
-			more = strings.TrimSpace(more + " since:" + b.OmittedSince.String())
+			more = append(more, "since:"+b.OmittedSince.String())
 		}
-		r.Footer = fmt.Sprintf("%d of %s shown. The rest: %s", shown, plural(b.Total, "new development", "new developments"), more)
+		r.Footer = fmt.Sprintf("%d of %s shown. The rest: %s", shown, plural(b.Total, "new development", "new developments"), strings.Join(more, " "))
 	} else {
 		r.Footer = "That is everything new."
 	}
@@ -352,7 +354,7 @@ func (p *Publisher) poster(dest briefing.Destination) (Poster, error) {
 	defer p.mu.Unlock()
 	po, ok := p.posters[dest.Platform]
 	if !ok {
-		return nil, fmt.Errorf("no %s connection is configured to post in %s", dest.Platform, dest)
+		return nil, fmt.Errorf("no %s connection is configured to post in %s: %w", dest.Platform, dest, brief.ErrNotConnected)
 	}
 	return po, nil
 }

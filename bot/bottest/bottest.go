@@ -13,6 +13,8 @@ import (
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/console"
 	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/brief"
+	"github.com/briefbot/briefbot/briefing/digest"
 	"github.com/briefbot/briefbot/briefing/extract"
 	"github.com/briefbot/briefbot/store/sqlite"
 )
@@ -76,6 +78,47 @@ func (h *Harness) Ingest(text, published, source string) *briefing.IngestReport 
 		h.T.Fatalf("ingest: %v", err)
 	}
 	return rep
+}
+
+// BriefHarness is a harness whose bot answers /brief: subscriptions live in
+// its store, and briefings it posts for the console channel are written to
+// Posted. Its clock is the real one, since briefing windows are measured
+// from when a subscription was made.
+type BriefHarness struct {
+	*Harness
+	Briefs    *brief.Service
+	Publisher *bot.Publisher
+	Posted    *bytes.Buffer
+}
+
+// NewBriefs returns a BriefHarness with an empty store.
+func NewBriefs(t testing.TB) *BriefHarness {
+	t.Helper()
+	h := New(t)
+	svc := briefing.NewService(h.Store, extractor(t), nil, nil)
+	pub := bot.NewPublisher()
+	bs, err := brief.New(brief.Config{
+		Store: h.Store, Timeline: svc, Publisher: pub,
+		Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {
+			return digest.Compose(fresh, earlier, digest.BriefOptions{})
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posted bytes.Buffer
+	pub.Register("console", console.New(nil, strings.NewReader(""), &posted, false))
+	h.Svc = svc
+	h.Bot = bot.New(svc, bot.Options{Briefs: bs})
+	return &BriefHarness{Harness: h, Briefs: bs, Publisher: pub, Posted: &posted}
+}
+
+func extractor(t testing.TB) *extract.Extractor {
+	ex, err := extract.New()
+	if err != nil {
+		t.Fatalf("extractor: %v", err)
+	}
+	return ex
 }
 
 // NewWithPageSize returns a harness sharing h's store and service whose bot

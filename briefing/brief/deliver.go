@@ -30,6 +30,15 @@ type Outcome struct {
 	End       time.Time
 }
 
+// ErrNotConnected is wrapped by Publisher errors for a destination whose
+// platform this process has no connection to (a Slack subscription on a
+// bot running without Slack tokens). It is not retried and does not
+// disable the subscription: the window waits for a process that can post.
+var ErrNotConnected = errors.New("platform not connected")
+
+// postTimeout bounds one post attempt.
+const postTimeout = time.Minute
+
 // ErrBusy is returned by Now when the subscription's window is being
 // briefed by another worker at this moment.
 var ErrBusy = errors.New("a briefing for this subscription is being posted right now")
@@ -159,7 +168,11 @@ func (s *Service) post(ctx context.Context, sub *briefing.Subscription, c *brief
 				return "", err
 			}
 		}
-		ref, err := s.c.Publisher.Publish(ctx, sub.Dest, sub, b, c.Key)
+		// A post under way finishes even if the process is stopping
+		// (within postTimeout); no new attempt starts after that.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postTimeout)
+		ref, err := s.c.Publisher.Publish(pctx, sub.Dest, sub, b, c.Key)
+		cancel()
 		if err == nil {
 			return ref, nil
 		}
@@ -170,7 +183,7 @@ func (s *Service) post(ctx context.Context, sub *briefing.Subscription, c *brief
 			return ref, nil
 		}
 		last = err
-		if errors.Is(err, briefing.ErrPermanent) || ctx.Err() != nil || attempt >= s.c.Retries {
+		if errors.Is(err, briefing.ErrPermanent) || errors.Is(err, ErrNotConnected) || ctx.Err() != nil || attempt >= s.c.Retries {
 			return "", last
 		}
 		d := s.backoff(attempt, err)

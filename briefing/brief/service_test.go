@@ -580,3 +580,38 @@ func subscription(t *testing.T, w *world, id int64) *briefing.Subscription {
 	}
 	return s
 }
+
+// TestNotConnectedWaits: a subscription for a platform this process cannot
+// post to is neither retried nor disabled; its window stays due.
+func TestNotConnectedWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
+		sub := w.subscribe(chanA, "at 07:30 tz UTC")
+		w.news("The truce held overnight.", "ceasefire")
+		w.pub.fail = func(briefing.Destination, int) error {
+			return fmt.Errorf("no slack connection: %w", brief.ErrNotConnected)
+		}
+		_, stop := w.service("p1")
+		sleepUntil(time.Date(2025, 5, 19, 9, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		stop()
+		if w.pub.tries[chanA] != 1 {
+			t.Errorf("tried %d times, want 1", w.pub.tries[chanA])
+		}
+		got := subscription(t, w, sub.ID)
+		if got.Disabled != "" || !got.Watermark.Equal(sub.Watermark) {
+			t.Errorf("subscription %+v: want enabled, watermark unmoved", got)
+		}
+		// A process that can post picks the window up, whole.
+		w.pub.fail = nil
+		_, stop = w.service("p2")
+		sleepUntil(time.Date(2025, 5, 20, 7, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		stop()
+		posts := w.pub.postsTo(chanA)
+		if len(posts) != 1 || posts[0].total != 1 {
+			t.Errorf("posts %+v: want the due window posted once with its development", posts)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/briefbot/briefbot/bot"
 	"github.com/briefbot/briefbot/bot/console"
 	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/demo"
 	"github.com/briefbot/briefbot/briefing/digest"
 	"github.com/briefbot/briefbot/briefing/extract"
@@ -33,6 +34,9 @@ Usage:
                                  dates:N or lines:K in QUERY also ask for
   briefbot latest [N]            what the bot learned most recently
   briefbot sources               where the articles came from
+  briefbot brief subscribe|list|unsubscribe|preview|now
+                                 scheduled briefings: briefbot brief subscribe --channel slack:C0123
+                                 ceasefire at 07:30 tz Europe/Kyiv weekdays; briefbot brief for more
   briefbot config                the effective configuration, secrets hidden
   briefbot synth --out DIR       write a synthetic news corpus [--articles N] [--words W] [--seed S]
   briefbot bench                 measure ingest and query speed [--articles N] [--words W] [--rounds N]
@@ -51,12 +55,14 @@ Global flags (before or after the command):
 
 // app is everything a command needs, opened from the configuration.
 type app struct {
-	cfg   config.Config
-	store *sqlite.Store
-	svc   *briefing.Service
-	bot   *bot.Bot
-	loc   *time.Location
-	log   *slog.Logger
+	cfg       config.Config
+	store     *sqlite.Store
+	svc       *briefing.Service
+	bot       *bot.Bot
+	briefs    *brief.Service
+	publisher *bot.Publisher // platforms register as they connect
+	loc       *time.Location
+	log       *slog.Logger
 }
 
 // run is main without the process: tests call it with their own streams.
@@ -95,7 +101,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return err
 	}
 	switch cmd {
-	case "run", "ingest", "timeline", "latest", "sources", "bench":
+	case "run", "ingest", "timeline", "latest", "sources", "bench", "brief":
 	default:
 		return usagef("unknown command %q", cmd)
 	}
@@ -121,6 +127,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "sources":
 		_, err := io.WriteString(stdout, console.Render(a.bot.Sources(ctx)))
 		return err
+	case "brief":
+		return a.cmdBrief(ctx, rest, stdout)
 	}
 	return a.cmdRun(ctx, rest, stdin, stdout)
 }
@@ -150,8 +158,14 @@ func openApp(ctx context.Context, cfg config.Config, stderr io.Writer) (*app, er
 		return nil, err
 	}
 	svc := briefing.NewService(st, ex, nil, log)
-	b := bot.New(svc, bot.Options{PageSize: cfg.PageSize, Location: loc, Log: log})
-	return &app{cfg: cfg, store: st, svc: svc, bot: b, loc: loc, log: log}, nil
+	a := &app{cfg: cfg, store: st, svc: svc, publisher: bot.NewPublisher(), loc: loc, log: log}
+	a.briefs, err = newBriefs(cfg, st, svc, a.publisher, a)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.bot = bot.New(svc, bot.Options{PageSize: cfg.PageSize, Location: loc, Log: log, Briefs: a.briefs})
+	return a, nil
 }
 
 func (a *app) cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -166,6 +180,9 @@ func (a *app) cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout
 		if n > 0 {
 			a.log.Info("empty store: loaded the demo timeline", "developments", n)
 		}
+	}
+	if err := a.syncConfigSubscriptions(ctx); err != nil {
+		return err
 	}
 	return a.serve(ctx, stdin, stdout)
 }

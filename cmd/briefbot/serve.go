@@ -37,30 +37,20 @@ func (a *app) serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 	})
 	var tasks []task
 	if a.cfg.SlackEnabled() {
-		ad, err := slack.New(a.bot, slack.Config{
-			BotToken:      a.cfg.Slack.BotToken,
-			AppToken:      a.cfg.Slack.AppToken,
-			SigningSecret: a.cfg.Slack.SigningSecret,
-			Mode:          a.cfg.Slack.Mode,
-			APIURL:        a.cfg.Slack.APIURL,
-			Log:           a.log,
-		})
+		ad, err := slack.New(a.bot, a.slackConfig())
 		if err != nil {
 			return err
 		}
+		a.publisher.Register("slack", ad)
 		mux.Handle("/slack/", ad.Handler())
 		tasks = append(tasks, task{"slack (" + a.cfg.Slack.Mode + " mode)", ad.Run})
 	}
 	if a.cfg.DiscordEnabled() {
-		ad, err := discord.New(a.bot, discord.Config{
-			Token:         a.cfg.Discord.Token,
-			GuildID:       a.cfg.Discord.GuildID,
-			ApplicationID: a.cfg.Discord.ApplicationID,
-			Log:           a.log,
-		})
+		ad, err := discord.New(a.bot, a.discordConfig())
 		if err != nil {
 			return err
 		}
+		a.publisher.Register("discord", ad)
 		tasks = append(tasks, task{"discord", ad.Run})
 	}
 	if a.cfg.HTTP.Listen != "" {
@@ -85,9 +75,22 @@ func (a *app) serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 	}
 	var consoleDone chan error // nil (never ready) without a console
 	if a.cfg.Console {
+		con := console.New(a.bot, stdin, stdout, isTerminal(stdin))
+		a.publisher.Register("console", con)
 		consoleDone = make(chan error, 1)
-		go func() { consoleDone <- console.New(a.bot, stdin, stdout, isTerminal(stdin)).Run(ctx) }()
+		go func() { consoleDone <- con.Run(ctx) }()
 	}
+	// The briefing scheduler runs beside the adapters but does not keep the
+	// bot alive on its own: with nothing else serving, the end of the
+	// console's input still stops the bot.
+	briefsDone := make(chan struct{})
+	go func() {
+		defer close(briefsDone)
+		if err := a.briefs.Run(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("briefings: scheduler stopped", "err", err)
+		}
+	}()
+	defer func() { cancel(); <-briefsDone }()
 
 	running := len(tasks)
 	var first error
