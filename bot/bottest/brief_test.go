@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +17,9 @@ import (
 	"github.com/briefbot/briefbot/bot/discord"
 	"github.com/briefbot/briefbot/bot/slack"
 	"github.com/briefbot/briefbot/briefing"
+	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/digest"
+	"github.com/briefbot/briefbot/briefing/llm"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -207,5 +211,50 @@ func TestBriefCommandsOnTheConsole(t *testing.T) {
 	}
 	if out := h.Send("/brief list"); !strings.Contains(out, "This channel has no briefing subscription") {
 		t.Errorf("list after unsubscribing = %q", out)
+	}
+}
+
+// TestAbstractiveSummaryIsChecked puts a local OpenAI-compatible server
+// behind the briefing: a summary whose every name, number and date is in
+// the developments is shown above them; one that invents a number is
+// dropped and the briefing goes out extractive.
+func TestAbstractiveSummaryIsChecked(t *testing.T) {
+	answer := ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/chat/completions" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": answer}}}})
+	}))
+	defer srv.Close()
+	sum, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewBriefs(t)
+	bs, err := brief.New(brief.Config{
+		Store: h.Store, Timeline: h.Svc, Publisher: h.Publisher, Abstract: sum,
+		Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {
+			return digest.Compose(fresh, earlier, digest.BriefOptions{})
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Bot = bot.New(h.Svc, bot.Options{Briefs: bs})
+	today := time.Now().UTC().Format("2006-01-02")
+	h.Ingest("Russia and Ukraine agreed to exchange 1,000 prisoners each in Istanbul. The exchange was the largest of the war.", today, "Wire")
+	h.Send("/brief subscribe prisoners at 07:30")
+
+	answer = "Russia and Ukraine agreed in Istanbul to exchange 1,000 prisoners each."
+	if out := h.Send("/brief preview"); !strings.Contains(out, answer) {
+		t.Errorf("a supported summary is not shown: %q", out)
+	}
+	answer = "Russia and Ukraine agreed to exchange 1,200 prisoners each."
+	out := h.Send("/brief preview")
+	if strings.Contains(out, "1,200") || !strings.Contains(out, "1,000 prisoners") {
+		t.Errorf("an unsupported summary was shown, or the extractive items are missing: %q", out)
 	}
 }
