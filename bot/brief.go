@@ -50,6 +50,9 @@ func (b *Bot) Brief(ctx context.Context, m Message, args string) Reply {
 		return ListReply(infos, "This channel has no briefing subscription. /brief subscribe QUERY at 07:30 makes one.")
 	case "unsubscribe", "unsub", "remove", "rm", "stop":
 		s, err := b.briefs.Find(ctx, dest, rest)
+		if err == nil && s.Origin == "config" {
+			return Reply{Error: true, Title: "Briefings", Text: fmt.Sprintf("Subscription #%d is set in the bot's configuration file (%s); ask whoever runs the bot to remove it there.", s.ID, strings.TrimPrefix(s.Name, "config:"))}
+		}
 		if err == nil {
 			err = b.briefs.Unsubscribe(ctx, s.ID)
 		}
@@ -63,8 +66,11 @@ func (b *Bot) Brief(ctx context.Context, m Message, args string) Reply {
 			return briefError(err, "")
 		}
 		out, err := b.briefs.Now(ctx, s)
-		if err != nil {
+		if err != nil && !out.Posted {
 			return briefError(err, "The briefing could not be posted; it stays due and the next one covers it.")
+		}
+		if err != nil {
+			b.log.Warn("brief: posted but not recorded", "subscription", s.ID, "err", err)
 		}
 		return NowReply(out)
 	case "preview":

@@ -165,10 +165,11 @@ type SubscriptionStore interface {
 	// result is a *ClaimedError. end must be after the watermark.
 	// Errors: ErrNotFound, ErrDisabled, ErrClaimed.
 	ClaimWindow(ctx context.Context, sub int64, end time.Time, owner string, lease time.Duration) (*Claim, error)
-	// ExtendClaim renews c's lease to the store's now + lease and moves the
-	// window's end to end when end is later. It fails with ErrClaimLost if
-	// c is no longer held by c.Owner or the window was finished. c is
-	// updated.
+	// ExtendClaim renews c's lease to the store's now + lease and, unless
+	// end is zero, sets the window's end to end (later to cover a longer
+	// gap, earlier when a briefing cannot read all of a window; end must be
+	// after c.Start). It fails with ErrClaimLost if c is no longer held by
+	// c.Owner or the window was finished. c is updated.
 	ExtendClaim(ctx context.Context, c *Claim, end time.Time, lease time.Duration) error
 	// ReleaseClaim gives up c without finishing it: the lease ends now and
 	// errMsg is recorded, so that the next claim resumes the window. It

@@ -186,6 +186,10 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.sem }()
+	// Stamp the article (and so its events' first_seen) under the lock:
+	// Settle relies on every development stamped before it returns being
+	// stored by then.
+	a.IngestedAt = s.now()
 
 	if old, err := s.store.ArticleByHash(ctx, a.Hash); err == nil {
 		rep.Article = old
@@ -508,6 +512,25 @@ func (s *Service) Matching(ctx context.Context, q Query, limit int) (evs []*Even
 			return evs, false, nil
 		}
 	}
+}
+
+// Settle waits for the ingestion in progress, if any, to be stored, and
+// returns the time up to which the timeline is complete: every development
+// first seen at or before it is in the store, and any ingested later is
+// first seen after it. A briefing window ending at that time misses
+// nothing. (Ingestions through other processes are not waited for.)
+func (s *Service) Settle(ctx context.Context) (time.Time, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return time.Time{}, ctx.Err()
+	}
+	t := s.now()
+	<-s.sem
+	// A development stamped in this same microsecond by the next
+	// ingestion belongs after the returned time (stores keep
+	// microseconds).
+	return t.Add(-time.Microsecond), nil
 }
 
 // ResolveQuery parses a query as typed after /timeline and maps its actor

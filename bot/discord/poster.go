@@ -189,7 +189,8 @@ func (m listedMessage) marked(marker string) bool {
 // (GET /channels/{id}/messages, paging with before), and stops at the first
 // message older than since (by its snowflake ID), at the end of the
 // history, or after maxHistoryPages pages, when it logs that it gave up and
-// reports nothing found. A zero since reads as far as that bound. It needs
+// returns a (transient) error: it cannot tell, and "not found" would post
+// the briefing again. A zero since reads as far as that bound. It needs
 // the bot's user ID, which READY gives; before the adapter ran, it asks
 // GET /users/@me once. Errors are classified as for PostKeyed: a channel
 // the bot may not read (Read Message History) wraps briefing.ErrPermanent.
@@ -240,9 +241,11 @@ func (a *Adapter) FindKeyed(ctx context.Context, channel, key string, since time
 		}
 		before = strconv.FormatUint(oldest, 10)
 	}
-	a.log.Warn("discord: stopped looking for a briefing in the channel's history; taking it as not posted",
+	a.log.Warn("discord: stopped looking for a briefing in the channel's history; cannot tell whether it was posted",
 		"channel", channel, "messages_read", maxHistoryPages*historyPage, "since", since)
-	return "", false, nil
+	// Not "not found": that would post the briefing again. The caller
+	// treats this as a transient failure and does not post.
+	return "", false, fmt.Errorf("discord: read %d messages of %s without reaching the time the briefing was claimed; cannot tell whether it was posted", maxHistoryPages*historyPage, channel)
 }
 
 // selfID returns the bot's user ID: READY's, else GET /users/@me's, which

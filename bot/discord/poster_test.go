@@ -340,7 +340,8 @@ func TestFindKeyedHistory(t *testing.T) {
 		t.Errorf("%d pages read", len(reads))
 	}
 
-	// Past maxHistoryPages pages, FindKeyed gives up and says so.
+	// Past maxHistoryPages pages, FindKeyed gives up and says it cannot
+	// tell (an error that is not permanent), rather than "not found".
 	const busy = "1247598653660168205"
 	base := time.Now().Add(-time.Hour)
 	for i := range maxHistoryPages*historyPage + 1 {
@@ -350,8 +351,8 @@ func TestFindKeyedHistory(t *testing.T) {
 		}
 	}
 	before := len(h.fake.Calls("GET", routeMessages))
-	if _, found, err := h.a.FindKeyed(ctx, busy, "k-busy", time.Time{}); err != nil || found {
-		t.Errorf("FindKeyed in a busy channel: %v, %v", found, err)
+	if _, found, err := h.a.FindKeyed(ctx, busy, "k-busy", time.Time{}); err == nil || found || errors.Is(err, briefing.ErrPermanent) {
+		t.Errorf("FindKeyed in a busy channel: %v, %v; want a transient error", found, err)
 	}
 	if n := len(h.fake.Calls("GET", routeMessages)) - before; n != maxHistoryPages {
 		t.Errorf("%d pages read, want %d", n, maxHistoryPages)

@@ -11,6 +11,7 @@ import (
 	"github.com/briefbot/briefbot/briefing"
 	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/digest"
+	"github.com/briefbot/briefbot/briefing/extract"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -18,6 +19,13 @@ import (
 // briefings through the adapter under test (registered in pub after New).
 func withBriefs(pub *bot.Publisher, out **brief.Service) option {
 	return func(h *harness, _ *Config) {
+		// Briefing windows are measured on the real clock, so the
+		// timeline service under them stamps developments with it too.
+		ex, err := extract.New()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.bh.Svc = briefing.NewService(h.bh.Store, ex, nil, nil)
 		bs, err := brief.New(brief.Config{
 			Store: h.bh.Store, Timeline: h.bh.Svc, Publisher: pub, Retries: -1,
 			Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {

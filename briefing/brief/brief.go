@@ -38,6 +38,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/briefbot/briefbot/briefing"
@@ -116,6 +117,7 @@ type Service struct {
 	c      Config
 	runner *schedule.Runner
 	log    *slog.Logger
+	seq    atomic.Uint64 // numbers deliveries, which claim under their own names
 }
 
 // New checks c and returns a Service.
@@ -183,9 +185,17 @@ func (s *Service) Subscribe(ctx context.Context, r Request) (*briefing.Subscript
 	if r.Dest.Platform == "" || r.Dest.Channel == "" {
 		return nil, fmt.Errorf("%w: say which channel the briefings go to", ErrUsage)
 	}
-	sp, err := ParseSpec(r.Text, s.c.Location)
-	if err != nil {
-		return nil, err
+	var sp Spec
+	if r.Spec != nil {
+		sp = *r.Spec
+		if sp.Schedule.IsZero() {
+			return nil, fmt.Errorf("%w: say when the briefing should come", ErrUsage)
+		}
+	} else {
+		var err error
+		if sp, err = ParseSpec(r.Text, s.c.Location); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.resolve(sp.Query); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrUsage, strings.TrimPrefix(err.Error(), briefing.ErrBadQuery.Error()+": "))
@@ -199,6 +209,7 @@ func (s *Service) Subscribe(ctx context.Context, r Request) (*briefing.Subscript
 		Origin:    r.Origin,
 		CreatedBy: r.By,
 	}
+	var err error
 	if r.Name != "" {
 		err = s.c.Store.PutNamedSubscription(ctx, sub)
 	} else {
@@ -208,7 +219,7 @@ func (s *Service) Subscribe(ctx context.Context, r Request) (*briefing.Subscript
 		return nil, err
 	}
 	s.log.Info("brief: subscribed", "subscription", sub.ID, "dest", sub.Dest.String(), "schedule", sub.Schedule, "query", sub.Query)
-	s.Refresh(ctx)
+	s.Refresh()
 	return sub, nil
 }
 
@@ -290,7 +301,7 @@ func (s *Service) Unsubscribe(ctx context.Context, id int64) error {
 		return err
 	}
 	s.log.Info("brief: unsubscribed", "subscription", id)
-	s.Refresh(ctx)
+	s.Refresh()
 	return nil
 }
 
@@ -298,14 +309,37 @@ func (s *Service) Unsubscribe(ctx context.Context, id int64) error {
 // posting it or recording anything.
 func (s *Service) Preview(ctx context.Context, sub *briefing.Subscription) (*briefing.Brief, error) {
 	from := sub.Watermark
-	recs, err := s.c.Store.Briefings(ctx, sub.ID, 1)
+	first, err := s.first(ctx, sub.ID)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 0 {
+	if first {
 		from = from.Add(-s.c.FirstLookback)
 	}
-	return s.compose(ctx, sub, from, time.Now())
+	to, err := s.c.Timeline.Settle(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !to.After(from) {
+		to = from.Add(time.Microsecond)
+	}
+	b, _, err := s.compose(ctx, sub, from, to)
+	return b, err
+}
+
+// first reports whether a subscription has no posted briefing yet, as the
+// store decides it for a claim (Claim.First).
+func (s *Service) first(ctx context.Context, id int64) (bool, error) {
+	recs, err := s.c.Store.Briefings(ctx, id, 1000)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range recs {
+		if r.PostRef != "" {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // resolve reads a subscription's query as /timeline does; an empty query
@@ -318,23 +352,37 @@ func (s *Service) resolve(text string) (briefing.Query, error) {
 }
 
 // compose gathers the window's developments and composes the briefing.
-func (s *Service) compose(ctx context.Context, sub *briefing.Subscription, from, to time.Time) (*briefing.Brief, error) {
+// When the window holds more than MaxEvents developments, cut is the end
+// the window must shrink to: just before the first development not read
+// (developments sharing that first-seen time are left for the next window
+// too, since a window starts after a first-seen time).
+func (s *Service) compose(ctx context.Context, sub *briefing.Subscription, from, to time.Time) (b *briefing.Brief, cut time.Time, err error) {
 	q, err := s.resolve(sub.Query)
 	if err != nil {
-		return nil, fmt.Errorf("subscription #%d: its query no longer reads: %w", sub.ID, err)
+		return nil, cut, fmt.Errorf("subscription #%d: its query no longer reads: %w", sub.ID, err)
 	}
 	fresh, more, err := s.c.Store.SeenBetween(ctx, q, from, to, s.c.MaxEvents)
 	if err != nil {
-		return nil, fmt.Errorf("read the window's developments: %w", err)
+		return nil, cut, fmt.Errorf("read the window's developments: %w", err)
 	}
-	if more {
-		s.log.Warn("brief: more developments than one briefing reads; the rest wait for the next", "subscription", sub.ID, "read", len(fresh))
+	if more && len(fresh) > 0 {
+		last := fresh[len(fresh)-1].FirstSeen
+		i := len(fresh)
+		for i > 0 && !fresh[i-1].FirstSeen.Before(last) {
+			i--
+		}
+		if i > 0 {
+			fresh, cut, to = fresh[:i], last.Add(-time.Microsecond), last.Add(-time.Microsecond)
+			s.log.Warn("brief: more developments than one briefing reads; the rest go in the next", "subscription", sub.ID, "read", i)
+		} else {
+			s.log.Warn("brief: more developments first seen at one instant than one briefing reads; some are left out", "subscription", sub.ID, "read", len(fresh))
+		}
 	}
-	earlier, _, err := s.c.Store.SeenBetween(ctx, q, from.Add(-s.c.Lookback), from, s.c.MaxEvents/4)
+	earlier, err := s.earlier(ctx, q, from)
 	if err != nil {
-		return nil, fmt.Errorf("read earlier developments: %w", err)
+		return nil, cut, fmt.Errorf("read earlier developments: %w", err)
 	}
-	b := s.c.Compose(fresh, earlier)
+	b = s.c.Compose(fresh, earlier)
 	b.Subscription, b.Query, b.From, b.To = sub.ID, sub.Query, from, to
 	if s.c.Abstract != nil && !b.Empty() {
 		sentences, err := s.c.Abstract.Summarize(ctx, b)
@@ -344,5 +392,20 @@ func (s *Service) compose(ctx context.Context, sub *briefing.Subscription, from,
 			b.Abstract = sentences
 		}
 	}
-	return b, nil
+	return b, cut, nil
+}
+
+// earlier reads the developments seen in the Lookback before from, for
+// novelty and updates. Past MaxEvents/4 of them it narrows the span (to
+// half, then a quarter...) so that the most recent are the ones read.
+func (s *Service) earlier(ctx context.Context, q briefing.Query, from time.Time) ([]*briefing.Event, error) {
+	limit := max(s.c.MaxEvents/4, 1)
+	span := s.c.Lookback
+	for {
+		evs, more, err := s.c.Store.SeenBetween(ctx, q, from.Add(-span), from, limit)
+		if err != nil || !more || span <= time.Hour {
+			return evs, err
+		}
+		span /= 2
+	}
 }

@@ -43,6 +43,9 @@ type publisher struct {
 	// before and after run around a successful post; a test kills the
 	// worker in them with runtime.Goexit, as a crash would.
 	before, after func(dest briefing.Destination)
+	// afterErr, when set, is the error returned after a post was stored:
+	// the answer was lost on the way back.
+	afterErr func() error
 	// block makes posts to a destination wait until ctx is done or the
 	// channel is closed.
 	block map[briefing.Destination]chan struct{}
@@ -83,6 +86,14 @@ func (p *publisher) Publish(ctx context.Context, dest briefing.Destination, _ *b
 	p.mu.Unlock()
 	if after != nil {
 		after(dest)
+	}
+	p.mu.Lock()
+	afterErr := p.afterErr
+	p.mu.Unlock()
+	if afterErr != nil {
+		if err := afterErr(); err != nil {
+			return "", err
+		}
 	}
 	return ref, nil
 }
@@ -612,6 +623,173 @@ func TestNotConnectedWaits(t *testing.T) {
 		posts := w.pub.postsTo(chanA)
 		if len(posts) != 1 || posts[0].total != 1 {
 			t.Errorf("posts %+v: want the due window posted once with its development", posts)
+		}
+	})
+}
+
+// TestTwoReplicasPostEachSlotOnce runs two schedulers on one store, as two
+// replicas would: each slot is posted once, by whichever claims it first.
+func TestTwoReplicasPostEachSlotOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
+		w.subscribe(chanA, "at 07:30 tz UTC")
+		_, stop1 := w.service("replica-1")
+		_, stop2 := w.service("replica-2")
+		for d := range 3 {
+			sleepUntil(time.Date(2025, 5, 19+d, 10, 0, 0, 0, time.UTC))
+			w.news(fmt.Sprintf("Talks resumed for round %d.", d), "talks")
+		}
+		sleepUntil(time.Date(2025, 5, 22, 8, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		stop1()
+		stop2()
+		posts := w.pub.postsTo(chanA)
+		var at []string
+		for _, p := range posts {
+			at = append(at, p.at.Format("02 15:04"))
+		}
+		if want := []string{"19 07:30", "20 07:30", "21 07:30", "22 07:30"}; !slices.Equal(at, want) {
+			t.Errorf("posts at %q, want %q: one per slot", at, want)
+		}
+		checkContiguous(t, posts)
+	})
+}
+
+// TestNowWhilePosting: a /brief now while the scheduled briefing is being
+// posted is told so instead of posting the same window again.
+func TestNowWhilePosting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
+		sub := w.subscribe(chanA, "at 07:30 tz UTC")
+		w.news("The truce held overnight.", "ceasefire")
+		gate := make(chan struct{})
+		w.pub.block[chanA] = gate
+		s, stop := w.service("p1")
+		sleepUntil(time.Date(2025, 5, 19, 7, 30, 30, 0, time.UTC)) // the 07:30 post hangs
+		if _, err := s.Now(context.Background(), subscription(t, w, sub.ID)); !errors.Is(err, brief.ErrBusy) {
+			t.Errorf("Now while the scheduled post is under way = %v, want ErrBusy", err)
+		}
+		close(gate)
+		synctest.Wait()
+		stop()
+		if n := len(w.pub.postsTo(chanA)); n != 1 {
+			t.Errorf("%d posts, want 1", n)
+		}
+	})
+}
+
+// TestUnsureFindDoesNotRepost: a post fails ambiguously (it went out, but
+// the answer was lost) and the look for it fails too: the bot does not
+// post again until it can tell, and then records the first post.
+func TestUnsureFindDoesNotRepost(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
+		w.subscribe(chanA, "at 07:30 tz UTC")
+		w.news("The truce held overnight.", "ceasefire")
+		lost := true
+		w.pub.after = func(briefing.Destination) {}
+		fp := &findFailing{publisher: w.pub, failures: 2}
+		w.pub.fail = func(briefing.Destination, int) error { return nil }
+		w.pub.afterErr = func() error {
+			if lost {
+				lost = false
+				return errors.New("slack: 503 after the message was stored")
+			}
+			return nil
+		}
+		s, err := brief.New(brief.Config{Store: w.store, Timeline: w.tl, Publisher: fp, Compose: compose, Owner: "p1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); s.Run(ctx) }()
+		sleepUntil(time.Date(2025, 5, 19, 8, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		cancel()
+		<-done
+		if n := len(w.pub.postsTo(chanA)); n != 1 {
+			t.Fatalf("%d posts, want 1", n)
+		}
+		recs, err := w.store.Briefings(context.Background(), 1, 5)
+		if err != nil || len(recs) != 1 || recs[0].PostRef != w.pub.postsTo(chanA)[0].ref {
+			t.Errorf("records %+v, %v: want the one post recorded", recs, err)
+		}
+	})
+}
+
+// findFailing is a publisher whose Find fails its first calls.
+type findFailing struct {
+	*publisher
+	failures int
+}
+
+func (f *findFailing) Find(ctx context.Context, dest briefing.Destination, key string, since time.Time) (string, bool, error) {
+	if f.failures > 0 {
+		f.failures--
+		return "", false, errors.New("slack: conversations.history: 502")
+	}
+	return f.publisher.Find(ctx, dest, key, since)
+}
+
+// TestWindowLargerThanOneBriefing: past MaxEvents the briefing ends before
+// the first development it could not read, and the next carries on;
+// nothing is skipped.
+func TestWindowLargerThanOneBriefing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
+		sub := w.subscribe(chanA, "at 07:30 tz UTC")
+		for i := range 5 {
+			time.Sleep(time.Minute)
+			w.news(fmt.Sprintf("Development number %d was reported.", i))
+		}
+		s, err := brief.New(brief.Config{Store: w.store, Timeline: w.tl, Publisher: w.pub, Compose: compose, MaxEvents: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for range 3 {
+			time.Sleep(time.Second)
+			out, err := s.Now(context.Background(), subscription(t, w, sub.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += out.Brief.Total
+		}
+		if total != 5 {
+			t.Errorf("three briefings covered %d developments, want all 5", total)
+		}
+		checkContiguous(t, w.pub.postsTo(chanA))
+	})
+}
+
+// TestSubscribeWithShortLivedContext: a chat command's context ends with
+// its answer; the subscription it made must not fire before its first slot.
+func TestSubscribeWithShortLivedContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		sleepUntil(time.Date(2025, 5, 19, 12, 0, 0, 0, time.UTC))
+		w.news("Talks were scheduled.", "talks")
+		s, stop := w.service("p1")
+		ctx, cancel := context.WithCancel(context.Background())
+		if _, err := s.Subscribe(ctx, brief.Request{Dest: chanA, Text: "at 07:30 tz UTC", Origin: "chat"}); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		sleepUntil(time.Date(2025, 5, 20, 7, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		if n := len(w.pub.postsTo(chanA)); n != 0 {
+			t.Errorf("%d posts before the first slot", n)
+		}
+		sleepUntil(time.Date(2025, 5, 20, 8, 0, 0, 0, time.UTC))
+		synctest.Wait()
+		stop()
+		if n := len(w.pub.postsTo(chanA)); n != 1 {
+			t.Errorf("%d posts after the first slot, want 1", n)
 		}
 	})
 }

@@ -27,6 +27,9 @@ type Request struct {
 	// Name, when set, names the subscription (config subscriptions use
 	// "config:NAME"); subscribing with a name in use updates it.
 	Name string
+	// Spec, when set, is used instead of parsing Text: the query and the
+	// schedule come separately (from the configuration file).
+	Spec *Spec
 }
 
 // Spec is a parsed subscription request.
@@ -50,16 +53,12 @@ func ParseSpec(text string, defaultTZ *time.Location) (Spec, error) {
 	}
 	words := strings.Fields(text)
 	var sp Spec
-	kept := words[:0:0]
-	for _, w := range words {
-		switch strings.ToLower(w) {
-		case "quiet", "--quiet", "silent":
-			sp.Quiet = true
-			continue
-		}
-		kept = append(kept, w)
+	// "quiet" is a flag only at the end, after the schedule: "quiet
+	// diplomacy" is a query.
+	for len(words) > 0 && isQuietFlag(words[len(words)-1]) {
+		sp.Quiet = true
+		words = words[:len(words)-1]
 	}
-	words = kept
 	var firstErr error
 	for i, w := range words {
 		if !startsSchedule(w) {
@@ -82,7 +81,16 @@ func ParseSpec(text string, defaultTZ *time.Location) (Spec, error) {
 	return Spec{}, fmt.Errorf("%w: say when the briefing should come, for example /brief subscribe ceasefire at 07:30 tz Europe/Kyiv weekdays", ErrUsage)
 }
 
-// startsSchedule reports whether a schedule may begin with w.
+func isQuietFlag(w string) bool {
+	switch strings.ToLower(w) {
+	case "quiet", "--quiet", "silent":
+		return true
+	}
+	return false
+}
+
+// startsSchedule reports whether a schedule may begin with w: a schedule
+// word, a time, or the first field of a bare cron spec ("30 7 * * 1-5").
 func startsSchedule(w string) bool {
 	lw := strings.ToLower(w)
 	switch lw {
@@ -98,5 +106,5 @@ func startsSchedule(w string) bool {
 	if lw[0] >= '0' && lw[0] <= '9' && strings.ContainsAny(lw, ":apm") {
 		return true // 07:30, 7am
 	}
-	return false
+	return strings.Trim(lw, "0123456789*/,-?") == "" // a cron field
 }

@@ -28,6 +28,9 @@ func TestParseSpec(t *testing.T) {
 		// that parses, so the query keeps it.
 		{in: "talks at istanbul at 08:00 daily", query: "talks at istanbul", spec: "CRON_TZ=Europe/Kyiv 0 8 * * *"},
 		{in: `"prisoner exchange" daily at noon`, query: `"prisoner exchange"`, spec: "CRON_TZ=Europe/Kyiv 0 12 * * *"},
+		{in: "quiet diplomacy at 07:30", query: "quiet diplomacy", spec: "CRON_TZ=Europe/Kyiv 30 7 * * *"},
+		{in: "ceasefire 30 7 * * 1-5", query: "ceasefire", spec: "CRON_TZ=Europe/Kyiv 30 7 * * 1-5"},
+		{in: "1,000 prisoners at 07:30 silent", query: "1,000 prisoners", spec: "CRON_TZ=Europe/Kyiv 30 7 * * *", quiet: true},
 		{in: "ceasefire", wantError: "say when"},
 		{in: "", wantError: "say when"},
 		{in: "ceasefire at 25:00", wantError: "25:00"},

@@ -22,12 +22,14 @@ type Job struct {
 	// runner calls it from its Run goroutine when a slot it has not settled
 	// yet is at or before now: about once per slot, and again each re-check
 	// while an earlier fire of the job is still running. Slots at or before
-	// the watermark are not fired.
+	// the watermark are not fired. When it returns an error (the store is
+	// unreachable), the slot is not fired now and is checked again at the
+	// next re-check: an unknown watermark never fires a briefing.
 	//
 	// If Watermark is nil, the runner keeps the watermark in memory only,
 	// starting at the time Set first listed the job, so nothing before that
 	// is caught up.
-	Watermark func() time.Time
+	Watermark func() (time.Time, error)
 }
 
 // recheck is the longest the Runner sleeps between checks, so that wall-clock
@@ -263,7 +265,7 @@ func (r *Runner) watermark(j Job) (wm time.Time, err error) {
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	return j.Watermark(), nil
+	return j.Watermark()
 }
 
 // runFire calls fire for one slot, recovering a panic, then releases the job.

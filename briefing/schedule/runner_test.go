@@ -47,11 +47,11 @@ func (r *recorder) advance(id string, to time.Time) {
 	r.watermarks[id] = to
 }
 
-func (r *recorder) watermark(id string) func() time.Time {
-	return func() time.Time {
+func (r *recorder) watermark(id string) func() (time.Time, error) {
+	return func() (time.Time, error) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		return r.watermarks[id]
+		return r.watermarks[id], nil
 	}
 }
 
@@ -260,7 +260,7 @@ func TestRunnerSet(t *testing.T) {
 		stale := utc(2000, 1, 1, 0, 0)
 		r.Set([]Job{
 			{ID: "b", Schedule: mustParse(t, "at 08:00 tz UTC")},
-			{ID: "c", Schedule: mustParse(t, "at 06:00 tz UTC"), Watermark: func() time.Time { return stale }},
+			{ID: "c", Schedule: mustParse(t, "at 06:00 tz UTC"), Watermark: func() (time.Time, error) { return stale, nil }},
 		})
 		synctest.Wait()
 		wantFires(t, rec.get("c"), fired{job: "c", key: "2000-01-01T06:00 UTC", now: utc(2000, 1, 1, 9, 0)})
@@ -343,7 +343,7 @@ func TestRunnerNeverFiresSlotTwice(t *testing.T) {
 		rec := newRecorder()
 		r := NewRunner(func(ctx context.Context, job Job, slot Slot) { rec.record(job, slot) }, nil)
 		stuck := time.Now()
-		r.Set([]Job{{ID: "a", Schedule: mustParse(t, "at 07:00 tz UTC"), Watermark: func() time.Time { return stuck }}})
+		r.Set([]Job{{ID: "a", Schedule: mustParse(t, "at 07:00 tz UTC"), Watermark: func() (time.Time, error) { return stuck, nil }}})
 		stop := start(t, r)
 		sleepUntil(utc(2000, 1, 3, 8, 0))
 		stop()
@@ -427,15 +427,16 @@ func TestRunnerWatermarkPanic(t *testing.T) {
 		var logs syncBuffer
 		r := NewRunner(func(ctx context.Context, job Job, slot Slot) { rec.record(job, slot) }, slog.New(slog.NewTextHandler(&logs, nil)))
 		r.Set([]Job{
-			{ID: "bad", Schedule: mustParse(t, "at 07:00 tz UTC"), Watermark: func() time.Time { panic("store down") }},
+			{ID: "bad", Schedule: mustParse(t, "at 07:00 tz UTC"), Watermark: func() (time.Time, error) { panic("store down") }},
+			{ID: "down", Schedule: mustParse(t, "at 07:00 tz UTC"), Watermark: func() (time.Time, error) { return time.Time{}, errors.New("store unreachable") }},
 			{ID: "good", Schedule: mustParse(t, "at 07:00 tz UTC")},
 		})
 		stop := start(t, r)
 		sleepUntil(utc(2000, 1, 1, 8, 0))
 		stop()
 		wantFires(t, rec.get(""), fired{job: "good", key: "2000-01-01T07:00 UTC", now: utc(2000, 1, 1, 7, 0)})
-		if !strings.Contains(logs.String(), "store down") {
-			t.Errorf("watermark panic not logged:\n%s", logs.String())
+		if !strings.Contains(logs.String(), "store down") || !strings.Contains(logs.String(), "store unreachable") {
+			t.Errorf("watermark panic or error not logged:\n%s", logs.String())
 		}
 	})
 }

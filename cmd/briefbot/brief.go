@@ -17,6 +17,7 @@ import (
 	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/digest"
 	"github.com/briefbot/briefbot/briefing/llm"
+	"github.com/briefbot/briefbot/briefing/schedule"
 	"github.com/briefbot/briefbot/config"
 )
 
@@ -54,39 +55,55 @@ func newBriefs(cfg config.Config, st briefing.SubscriptionStore, svc *briefing.S
 }
 
 // syncConfigSubscriptions makes the store's "config:" subscriptions match
-// the configuration: listed ones are created or updated (keeping their
-// watermark), unlisted ones removed.
+// the configuration: new entries are created, changed ones updated (keeping
+// their watermark, and enabled again), unchanged ones left alone (a
+// subscription disabled after a delivery failure stays disabled until its
+// entry changes), and entries no longer listed removed. Only "run" calls it:
+// a one-shot command with another (or no) configuration file must not
+// rewrite what the running bot serves.
 func (a *app) syncConfigSubscriptions(ctx context.Context) error {
-	want := map[string]bool{}
-	for i, cs := range a.cfg.Briefings.Subscriptions {
-		p, ch, err := config.ParseChannel(cs.Channel)
-		if err != nil {
-			return fmt.Errorf("briefings.subscriptions[%d] (%s): %w", i, cs.Name, err)
-		}
-		text := cs.Query + " " + cs.Schedule
-		if cs.Quiet {
-			text += " quiet"
-		}
-		name := configPrefix + cs.Name
-		want[name] = true
-		_, err = a.briefs.Subscribe(ctx, brief.Request{
-			Dest: briefing.Destination{Platform: p, Channel: ch}, Text: text,
-			By: "config", Origin: "config", Name: name,
-		})
-		if err != nil {
-			return fmt.Errorf("briefings.subscriptions[%d] (%s): %s", i, cs.Name, strings.TrimPrefix(err.Error(), brief.ErrUsage.Error()+": "))
-		}
-	}
 	infos, err := a.briefs.List(ctx, briefing.Destination{})
 	if err != nil {
 		return err
 	}
+	existing := map[string]*briefing.Subscription{}
 	for _, in := range infos {
-		if strings.HasPrefix(in.Sub.Name, configPrefix) && !want[in.Sub.Name] {
-			if err := a.briefs.Unsubscribe(ctx, in.Sub.ID); err != nil {
+		if strings.HasPrefix(in.Sub.Name, configPrefix) {
+			existing[in.Sub.Name] = in.Sub
+		}
+	}
+	want := map[string]bool{}
+	for i, cs := range a.cfg.Briefings.Subscriptions {
+		where := fmt.Sprintf("briefings.subscriptions[%d] (%s)", i, cs.Name)
+		p, ch, err := config.ParseChannel(cs.Channel)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		sch, err := schedule.Parse(cs.Schedule, a.loc)
+		if err != nil {
+			return fmt.Errorf("%s: schedule: %w", where, err)
+		}
+		name := configPrefix + cs.Name
+		want[name] = true
+		dest := briefing.Destination{Platform: p, Channel: ch}
+		query := strings.TrimSpace(cs.Query)
+		if old := existing[name]; old != nil && old.Dest == dest && old.Query == query && old.Schedule == sch.String() && old.Quiet == cs.Quiet {
+			continue
+		}
+		_, err = a.briefs.Subscribe(ctx, brief.Request{
+			Dest: dest, By: "config", Origin: "config", Name: name,
+			Spec: &brief.Spec{Query: query, Schedule: sch, Quiet: cs.Quiet},
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %s", where, strings.TrimPrefix(err.Error(), brief.ErrUsage.Error()+": "))
+		}
+	}
+	for name, sub := range existing {
+		if !want[name] {
+			if err := a.briefs.Unsubscribe(ctx, sub.ID); err != nil {
 				return err
 			}
-			a.log.Info("briefings: removed a subscription no longer in the configuration", "name", in.Sub.Name)
+			a.log.Info("briefings: removed a subscription no longer in the configuration", "name", name)
 		}
 	}
 	return nil
@@ -98,15 +115,13 @@ const briefUsage = `Usage:
   briefbot brief unsubscribe N
   briefbot brief preview N     the briefing subscription N would get now; nothing posted or recorded
   briefbot brief now N         post it now and advance the subscription
-The channel defaults to console:console, which prints briefings on the console of a running bot.`
+The channel defaults to console:console, which prints briefings on the console of a running bot.
+Subscriptions in the configuration file (briefings.subscriptions) are applied when the bot runs.`
 
 // cmdBrief runs "briefbot brief ...".
 func (a *app) cmdBrief(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		_, err := fmt.Fprintln(stdout, briefUsage)
-		return err
-	}
-	if err := a.syncConfigSubscriptions(ctx); err != nil {
 		return err
 	}
 	sub, rest := args[0], args[1:]

@@ -62,29 +62,52 @@ func TestBriefCLI(t *testing.T) {
 		t.Errorf("now without Slack: exit %d, %q", r.code, r.errOut)
 	}
 
-	// Subscriptions in the config file are created, updated and removed
-	// with it.
+}
+
+// TestConfigSubscriptions: subscriptions in the config file are applied
+// when the bot runs: created, updated, left alone when unchanged (a
+// disabled one stays disabled) and removed with their entry. One-shot
+// commands do not touch them.
+func TestConfigSubscriptions(t *testing.T) {
+	dir := t.TempDir()
 	cfg := filepath.Join(dir, "briefbot.yaml")
 	write := func(s string) {
-		if err := os.WriteFile(cfg, []byte(s), 0o600); err != nil {
+		if err := os.WriteFile(cfg, []byte("console: false\n"+s), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("briefings:\n  subscriptions:\n    - name: morning\n      channel: console:console\n      query: prisoners\n      schedule: at 06:00 tz UTC\n")
-	if out := mustRun(t, dir, "--config", cfg, "brief", "list"); !strings.Contains(out, "prisoners in console:console, 06:00 every day, UTC") || !strings.Contains(out, "set by config:morning") {
-		t.Errorf("config subscription not listed: %q", out)
+	runBot := func() result {
+		return briefbot(t, dir, "", "--config", cfg, "run")
+	}
+	write("briefings:\n  subscriptions:\n    - name: morning\n      channel: console:console\n      query: quiet diplomacy\n      schedule: 0 6 * * 1-5\n")
+	if r := runBot(); r.code != 0 {
+		t.Fatalf("run: %d %v %s", r.code, r.err, r.errOut)
+	}
+	out := mustRun(t, dir, "brief", "list")
+	if !strings.Contains(out, "#1  quiet diplomacy in console:console, 06:00 on weekdays, UTC") || !strings.Contains(out, "set by config:morning") || strings.Contains(out, "; quiet") {
+		t.Errorf("config subscription not listed as written: %q", out)
+	}
+	// A one-shot command with no config leaves it alone.
+	if out := mustRun(t, dir, "brief", "list"); !strings.Contains(out, "config:morning") {
+		t.Errorf("a one-shot command removed the config subscription: %q", out)
 	}
 	write("briefings:\n  subscriptions:\n    - name: morning\n      channel: console:console\n      query: prisoners\n      schedule: at 09:15 tz UTC\n      quiet: true\n")
-	out = mustRun(t, dir, "--config", cfg, "brief", "list")
-	if !strings.Contains(out, "09:15 every day, UTC") || strings.Contains(out, "06:00") || !strings.Contains(out, "quiet") {
-		t.Errorf("config subscription not updated: %q", out)
+	if r := runBot(); r.code != 0 {
+		t.Fatalf("run: %d %v %s", r.code, r.err, r.errOut)
+	}
+	out = mustRun(t, dir, "brief", "list")
+	if !strings.Contains(out, "#1  prisoners in console:console, 09:15 every day, UTC") || !strings.Contains(out, "quiet") {
+		t.Errorf("config subscription not updated in place: %q", out)
 	}
 	write("briefings:\n  subscriptions:\n    - name: morning\n      channel: console:console\n      schedule: at 25:00\n")
-	if r := briefbot(t, dir, "", "--config", cfg, "brief", "list"); r.code == 0 || !strings.Contains(r.errOut, "briefings.subscriptions[0] (morning)") {
+	if r := runBot(); r.code == 0 || !strings.Contains(r.errOut, "briefings.subscriptions[0] (morning): schedule:") {
 		t.Errorf("a bad config schedule: exit %d, %q", r.code, r.errOut)
 	}
 	write("briefings:\n  subscriptions: []\n")
-	if out := mustRun(t, dir, "--config", cfg, "brief", "list"); strings.Contains(out, "config:morning") {
+	if r := runBot(); r.code != 0 {
+		t.Fatalf("run: %d %v %s", r.code, r.err, r.errOut)
+	}
+	if out := mustRun(t, dir, "brief", "list"); strings.Contains(out, "config:morning") {
 		t.Errorf("config subscription not removed with the config: %q", out)
 	}
 }

@@ -397,9 +397,9 @@ func heldWindow(ctx context.Context, tx *sql.Tx, c *briefing.Claim) (time.Time, 
 	return fromMicros(end), nil
 }
 
-// ExtendClaim renews c's lease to the store's clock plus lease and moves
-// the window's end to end when end is later than the recorded one; c's
-// LeaseUntil and End are updated. A lease that has ended but was not taken
+// ExtendClaim renews c's lease to the store's clock plus lease and, unless
+// end is zero, sets the window's end to end, which must be after c.Start;
+// c's LeaseUntil and End are updated. A lease that has ended but was not taken
 // over is still held and can be extended. It fails with an error wrapping
 // briefing.ErrClaimLost when another owner took the window over, the
 // window was finished, or the subscription was removed.
@@ -409,6 +409,9 @@ func (s *Store) ExtendClaim(ctx context.Context, c *briefing.Claim, end time.Tim
 	}
 	now := stored(s.now())
 	until := stored(now.Add(lease))
+	if !end.IsZero() && !end.After(c.Start) {
+		return fmt.Errorf("sqlite: extend claim: %w: the end %s is not after the window's start %s", ErrInvalid, end.UTC().Format(time.RFC3339Nano), c.Start.UTC().Format(time.RFC3339Nano))
+	}
 	end = stored(end)
 	var newEnd time.Time
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -417,7 +420,7 @@ func (s *Store) ExtendClaim(ctx context.Context, c *briefing.Claim, end time.Tim
 			return err
 		}
 		newEnd = recorded
-		if end.After(recorded) {
+		if !end.IsZero() {
 			newEnd = end
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE briefing_windows SET lease_until = ?, window_end = ? WHERE id = ?",

@@ -465,7 +465,8 @@ func testFinishWindow(t *testing.T, h *harness) {
 	sub := addSub(t, ss, newSub(""))
 	c := claim(t, ss, sub.ID, base.Add(hour), "w1", live)
 
-	// ExtendClaim moves the end later, never earlier, and renews the lease.
+	// ExtendClaim moves the end (later, then earlier) and renews the
+	// lease; a zero end keeps it.
 	if err := ss.ExtendClaim(ctx, c, base.Add(2*hour), 2*live); err != nil {
 		t.Fatalf("ExtendClaim: %v", err)
 	}
@@ -475,8 +476,17 @@ func testFinishWindow(t *testing.T, h *harness) {
 	if err := ss.ExtendClaim(ctx, c, base.Add(30*time.Minute), live); err != nil {
 		t.Fatalf("ExtendClaim to an earlier end: %v", err)
 	}
-	if !c.End.Equal(base.Add(2 * hour)) {
-		t.Errorf("ExtendClaim to an earlier end moved End to %v", c.End)
+	if !c.End.Equal(base.Add(30 * time.Minute)) {
+		t.Errorf("ExtendClaim to an earlier end left End at %v", c.End)
+	}
+	if err := ss.ExtendClaim(ctx, c, c.Start, live); err == nil {
+		t.Errorf("ExtendClaim to the window's start accepted")
+	}
+	if err := ss.ExtendClaim(ctx, c, base.Add(2*hour), live); err != nil {
+		t.Fatalf("ExtendClaim: %v", err)
+	}
+	if err := ss.ExtendClaim(ctx, c, time.Time{}, live); err != nil || !c.End.Equal(base.Add(2*hour)) {
+		t.Errorf("ExtendClaim with a zero end: End %v, %v; want it kept", c.End, err)
 	}
 	if r := claim(t, ss, sub.ID, base.Add(hour), "w1", live); !r.End.Equal(base.Add(2 * hour)) {
 		t.Errorf("resumed claim has End %v, want the extended %v", r.End, base.Add(2*hour))
