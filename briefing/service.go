@@ -103,6 +103,9 @@ type ArticleInput struct {
 	URL       string
 	Title     string
 	Published time.Time // required: the reference for relative dates
+	// Topics are topic IDs added to the article's developments (a feed
+	// followed for a topic); they do not change what merges with what.
+	Topics []string
 }
 
 // MergedEvent reports that a sentence of the article was recognised as an
@@ -235,7 +238,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			}
 			dateBefore := ev.Date
 			absorb(ev, c)
-			m.Actors, m.Topics = ev.Actors, ev.Topics
+			m.Actors, m.Topics = ev.Actors, union(ev.Topics, in.Topics)
 			if ev.Date != dateBefore {
 				d := ev.Date
 				m.Date = &d
@@ -248,7 +251,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			Date:      c.Date,
 			Summary:   c.Summary,
 			Actors:    c.Actors,
-			Topics:    c.Topics,
+			Topics:    union(c.Topics, in.Topics),
 			Citations: []Citation{cite},
 			FirstSeen: a.IngestedAt,
 			UpdatedAt: a.IngestedAt,

@@ -46,6 +46,20 @@
 // index over the window and keeps the events among the query's full-text
 // matches, so a briefing's cost follows its window, not the store.
 //
+// # Feeds
+//
+// Store is also the briefing.FeedStore (feeds.go, migration 0003): feeds
+// holds each feed with the poller's state, feed_items the items ingested
+// from it, keyed by feed and item identity. RetractArticle has to find the
+// events an article created or cites, whose citations are JSON inside
+// events; event_articles (article_id, event_id), kept by Ingest for every
+// new event and merge and built from the stored citations by the
+// migration, answers that through its primary key, so a retraction costs
+// what the article's events cost, not the store (0.3 s for an article of
+// 5,000 events; the migration takes about a second per 200,000 events).
+// Deleted event and article IDs are recorded in deleted_ids and never
+// given again.
+//
 // # Sort keys: why /timeline is fast
 //
 // Every event has sortkey = (Lo + 2^20) << 32 | ID (Lo limited to years

@@ -18,7 +18,9 @@ import (
 // clock), and the ArticleID of every citation the ingestion adds. Stored times
 // keep microseconds and read back in UTC. A duplicate Hash returns an error
 // wrapping briefing.ErrDuplicateArticle; a merge into a missing event returns
-// one wrapping briefing.ErrNotFound.
+// one wrapping briefing.ErrNotFound. Ingest also records which events the
+// article created or cites (event_articles), so that RetractArticle finds
+// them without reading every event.
 func (s *Store) Ingest(ctx context.Context, in *briefing.Ingestion) error {
 	if err := validateIngestion(in); err != nil {
 		return fmt.Errorf("sqlite: ingest: %w", err)
@@ -211,6 +213,10 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []*briefing.Ev
 	if err != nil {
 		return fmt.Errorf("prepare index insert: %w", err)
 	}
+	link, err := s.txStmt(ctx, tx, linkEventSQL)
+	if err != nil {
+		return fmt.Errorf("prepare event link: %w", err)
+	}
 
 	res.eventIDs = make([]int64, len(evs))
 	res.firstSeen = make([]time.Time, len(evs))
@@ -245,6 +251,11 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []*briefing.Ev
 		doc := briefing.SearchFieldsCached(s.norm, ev)
 		if _, err := insFTS.ExecContext(ctx, key, doc.Text, doc.Tags, doc.Actors, doc.Topics, spanTokens(d)); err != nil {
 			return fmt.Errorf("index new event %d: %w", i, err)
+		}
+		// Linked even without citations: the event came from this article,
+		// and retracting the article must take it away.
+		if _, err := link.ExecContext(ctx, res.articleID, id); err != nil {
+			return fmt.Errorf("link new event %d to its article: %w", i, err)
 		}
 		res.eventIDs[i], res.firstSeen[i], res.updatedAt[i] = id, first, updated
 	}
@@ -292,6 +303,13 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, m briefing.Merge, article
 		actors, topics, cit, micros(now), ev.ID); err != nil {
 		return fmt.Errorf("update event: %w", err)
 	}
+	link, err := s.txStmt(ctx, tx, linkEventSQL)
+	if err != nil {
+		return fmt.Errorf("prepare event link: %w", err)
+	}
+	if _, err := link.ExecContext(ctx, articleID, ev.ID); err != nil {
+		return fmt.Errorf("link event to the article: %w", err)
+	}
 	if key == oldKey && d == oldDate && actors == oldActors && topics == oldTopics {
 		// only a citation was added: the index row is unchanged
 		return nil
@@ -336,14 +354,20 @@ func superset(next, old []string) []string {
 }
 
 // The statements ingestion runs for every article, prepared once at Open.
+// New articles and events are numbered after the highest ID present and
+// the highest ever deleted (deleted_ids), so that no ID names two rows.
 const (
-	insertArticleSQL = `INSERT INTO articles (hash, source, via, url, title, published, text, ingested_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING id`
+	insertArticleSQL = `INSERT INTO articles (id, hash, source, via, url, title, published, text, ingested_at)
+		VALUES (max(coalesce((SELECT max(id) FROM articles), 0), (SELECT articles FROM deleted_ids)) + 1,
+			?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING id`
 	upsertSourceSQL = `INSERT INTO sources (name, articles, citations, last_ingested) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET articles = articles + excluded.articles,
 			citations = citations + excluded.citations,
 			last_ingested = max(last_ingested, excluded.last_ingested)`
-	nextEventIDSQL = "SELECT coalesce(max(id), 0) + 1 FROM events"
+	nextEventIDSQL = "SELECT max(coalesce((SELECT max(id) FROM events), 0), (SELECT events FROM deleted_ids)) + 1"
+	// linkEventSQL records that an article created or cites an event
+	// (event_articles), for RetractArticle.
+	linkEventSQL = "INSERT OR IGNORE INTO event_articles (article_id, event_id) VALUES (?, ?)"
 	// loadForMergeSQL reads an event without its citations: merge appends
 	// the new one to the stored JSON text (mergeEventSQL), so a merge costs
 	// the same whether the event has two sources or two hundred.
@@ -357,4 +381,4 @@ const (
 
 // writeStatements are prepared by Open (see txStmt).
 var writeStatements = []string{insertArticleSQL, upsertSourceSQL, nextEventIDSQL, insertEventSQL, insertFTSSQL,
-	loadForMergeSQL, mergeEventSQL, deleteFTSSQL}
+	loadForMergeSQL, mergeEventSQL, deleteFTSSQL, linkEventSQL}

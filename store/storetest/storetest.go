@@ -42,8 +42,8 @@ type Opener func(t *testing.T, dir string) briefing.Store
 // microsecond, a non-zero Article.IngestedAt and Event.FirstSeen/UpdatedAt
 // are kept as given, empty lists may read back as nil, and text that is not
 // valid UTF-8 or holds a NUL byte is refused. The tests of
-// briefing.SubscriptionStore (subscriptions.go) skip a store that does not
-// implement it.
+// briefing.SubscriptionStore (subscriptions.go) and of briefing.FeedStore
+// (feeds.go) skip a store that does not implement them.
 func Run(t *testing.T, open Opener) {
 	h := &harness{open: open}
 	tests := []struct {
@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrent", testConcurrent},
 	}
 	tests = append(tests, subscriptionTests...)
+	tests = append(tests, feedTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
 	}
