@@ -517,6 +517,26 @@ func (s *Service) Matching(ctx context.Context, q Query, limit int) (evs []*Even
 	}
 }
 
+// RetractArticle removes an article and the developments only it reported
+// (see FeedStore.RetractArticle), under the ingestion lock, and forgets
+// what the service remembered of them for merging. The store must be a
+// FeedStore.
+func (s *Service) RetractArticle(ctx context.Context, id int64) error {
+	fs, ok := s.store.(FeedStore)
+	if !ok {
+		return errors.New("retract article: the store cannot retract articles")
+	}
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	err := fs.RetractArticle(ctx, id)
+	s.known.reset()
+	return err
+}
+
 // Settle waits for the ingestion in progress, if any, to be stored, and
 // returns the time up to which the timeline is complete: every development
 // first seen at or before it is in the store, and any ingested later is
