@@ -19,6 +19,7 @@ import (
 	"github.com/briefbot/briefbot/briefing"
 	"github.com/briefbot/briefbot/briefing/brief"
 	"github.com/briefbot/briefbot/briefing/digest"
+	"github.com/briefbot/briefbot/briefing/feed/poll"
 )
 
 // Message is one incoming message or command, whatever the platform.
@@ -96,6 +97,7 @@ type Bot struct {
 	loc      *time.Location
 	log      *slog.Logger
 	briefs   *brief.Service // nil: briefings not set up
+	feeds    *poll.Poller   // nil: no feeds followed
 
 	mu      sync.Mutex
 	cursors map[string]briefing.Query // channel -> the page /more shows next
@@ -109,6 +111,8 @@ type Options struct {
 	Log      *slog.Logger
 	// Briefs answers /brief; nil leaves briefings off.
 	Briefs *brief.Service
+	// Feeds answers /sources add and remove; nil: no feeds.
+	Feeds *poll.Poller
 }
 
 // New returns a Bot over svc.
@@ -125,7 +129,7 @@ func New(svc *briefing.Service, o Options) *Bot {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{svc: svc, pageSize: o.PageSize, now: o.Now, loc: o.Location, log: o.Log, cursors: map[string]briefing.Query{}, briefs: o.Briefs}
+	return &Bot{svc: svc, pageSize: o.PageSize, now: o.Now, loc: o.Location, log: o.Log, cursors: map[string]briefing.Query{}, briefs: o.Briefs, feeds: o.Feeds}
 }
 
 // Handle answers one message. It never panics on user input and always
@@ -150,7 +154,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) Reply {
 	case "/ingest":
 		return b.Ingest(ctx, m, args)
 	case "/sources":
-		return b.Sources(ctx)
+		return b.SourcesCommand(ctx, m, args)
 	case "/brief":
 		return b.Brief(ctx, m, args)
 	case "/help", "/briefbot", "/start":
@@ -503,7 +507,7 @@ func (b *Bot) help(prefix string) Reply {
   /more             the next page of the last timeline
   /latest [N]       what the bot learned most recently
   /ingest TEXT      add an article (` + "--published 2025-05-20 --source NAME --url URL" + `)
-  /sources          where the articles came from
+  /sources          feeds followed and where the articles came from; /sources add URL
   /brief            scheduled briefings: /brief subscribe QUERY at 07:30, list, now, preview
   /help             this list
 Or just ask: "what happened with prisoners?"`

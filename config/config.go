@@ -70,6 +70,52 @@ type Config struct {
 	Briefings Briefings `yaml:"briefings" json:"briefings"`
 	// Summarizer configures the optional abstractive summary of briefings.
 	Summarizer Summarizer `yaml:"summarizer" json:"summarizer"`
+	// Feeds configures the feeds the bot follows.
+	Feeds Feeds `yaml:"feeds" json:"feeds"`
+}
+
+// Feeds configures feed polling. Feeds added in chat (/sources add) or with
+// "briefbot sources add" live in the store; those listed here are added at
+// every start and removed when removed from this list.
+type Feeds struct {
+	// Interval is the default time between polls of a feed, such as "10m".
+	Interval string `yaml:"interval" json:"interval"`
+	// AllowPrivate lets feeds reach loopback, private and link-local
+	// addresses (an intranet feed). Off, such URLs are refused, also
+	// through redirects and DNS answers.
+	AllowPrivate bool `yaml:"allow_private" json:"allow_private"`
+	// UserAgent replaces the default User-Agent of feed requests.
+	UserAgent string `yaml:"user_agent" json:"user_agent"`
+	// Sources are the operator's feeds.
+	Sources []FeedSource `yaml:"sources" json:"sources"`
+}
+
+// FeedSource is one operator-defined feed.
+type FeedSource struct {
+	// URL is the feed's address, or a site's page that announces one.
+	URL string `yaml:"url" json:"url"`
+	// Title names the feed; the feed's own title when empty.
+	Title string `yaml:"title" json:"title"`
+	// Topic tags the feed's developments, such as "ceasefire".
+	Topic string `yaml:"topic" json:"topic"`
+	// Interval overrides feeds.interval for this feed.
+	Interval string `yaml:"interval" json:"interval"`
+	// FullText fetches an item's page when the feed carries only a
+	// summary, and keeps the page's main text.
+	FullText bool `yaml:"full_text" json:"full_text"`
+}
+
+// PollInterval returns a feed interval setting as a duration; empty means
+// def.
+func PollInterval(s string, def time.Duration) (time.Duration, error) {
+	if strings.TrimSpace(s) == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d < time.Minute {
+		return 0, fmt.Errorf("%q is not an interval of a minute or more; write it like 10m or 1h", s)
+	}
+	return d, nil
 }
 
 // Briefings configures scheduled briefings. Subscriptions made in chat or
@@ -216,6 +262,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Slack:    Slack{Mode: SlackModeSocket},
 		PageSize: 10,
+		Feeds:    Feeds{Interval: "10m"},
 	}
 }
 
@@ -317,6 +364,7 @@ func (c Config) Validate() error {
 	c.validateSlack(&v)
 	c.validateDiscord(&v)
 	c.validateBriefings(&v)
+	c.validateFeeds(&v)
 
 	return v.err()
 }
@@ -422,6 +470,35 @@ func (c Config) validateBriefings(v *validator) {
 		}
 	} else if sm.Model != "" || sm.APIKey.IsSet() {
 		v.add("summarizer.base_url", "is empty while other summarizer settings are set; set it to turn the abstractive summary on, or remove them")
+	}
+}
+
+func (c Config) validateFeeds(v *validator) {
+	f := c.Feeds
+	if _, err := PollInterval(f.Interval, time.Minute); err != nil {
+		v.add("feeds.interval", "%v", err)
+	}
+	if strings.ContainsFunc(f.UserAgent, unicode.IsControl) {
+		v.add("feeds.user_agent", "contains control characters")
+	}
+	seen := map[string]int{}
+	for i, src := range f.Sources {
+		field := fmt.Sprintf("feeds.sources[%d]", i)
+		u, err := url.Parse(strings.TrimSpace(src.URL))
+		switch {
+		case src.URL == "":
+			v.add(field+".url", "is empty; give the feed's address, such as https://example.com/feed.xml")
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			v.add(field+".url", "%q is not an http(s) URL", src.URL)
+		default:
+			if j, dup := seen[src.URL]; dup {
+				v.add(field+".url", "%q is listed as feeds.sources[%d] too", src.URL, j)
+			}
+			seen[src.URL] = i
+		}
+		if _, err := PollInterval(src.Interval, time.Minute); err != nil {
+			v.add(field+".interval", "%v", err)
+		}
 	}
 }
 

@@ -64,6 +64,7 @@ func TestDefault(t *testing.T) {
 		Log:      Log{Level: "info", Format: "text"},
 		Slack:    Slack{Mode: "socket"},
 		PageSize: 10,
+		Feeds:    Feeds{Interval: "10m"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)
@@ -164,6 +165,7 @@ page_size: 25
 		Slack:    Slack{BotToken: "xoxb-1-abc", SigningSecret: "s3cr3t", Mode: "http"},
 		Discord:  Discord{Token: "discord-token", GuildID: "123456789012345678", ApplicationID: "987654321098765432"},
 		PageSize: 25,
+		Feeds:    Feeds{Interval: "10m"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load() =\n%#v\nwant\n%#v", got, want)
@@ -229,6 +231,8 @@ func TestLoadYAMLProblems(t *testing.T) {
 		{"duplicate names", "briefings:\n  subscriptions:\n    - {name: a, channel: 'slack:C1', schedule: at 07:30}\n    - {name: a, channel: 'slack:C2', schedule: at 08:00}\n", "briefings.subscriptions[1].name", 4, "names must be unique"},
 		{"no schedule", "briefings:\n  subscriptions:\n    - name: a\n      channel: discord:123\n      schedule: ''\n", "briefings.subscriptions[0].schedule", 5, "is empty"},
 		{"discord channel not numeric", "briefings:\n  admin: discord:general\n", "briefings.admin", 2, "not a Discord channel ID"},
+		{"feed url not http", "feeds:\n  sources:\n    - url: file:///etc/passwd\n", "feeds.sources[0].url", 3, "is not an http(s) URL"},
+		{"feed interval too short", "feeds:\n  interval: 10s\n", "feeds.interval", 2, "a minute or more"},
 		{"summarizer without model", "summarizer:\n  base_url: http://127.0.0.1:8080/v1\n  model: ''\n", "summarizer.model", 3, "is required when summarizer.base_url is set"},
 	}
 	for _, tt := range tests {

@@ -32,7 +32,8 @@ const maxSecretFileSize = 64 << 10
 // BRIEFBOT_LOG_LEVEL, BRIEFBOT_LOG_FORMAT, BRIEFBOT_HTTP_LISTEN,
 // BRIEFBOT_PAGE_SIZE, BRIEFBOT_SLACK_MODE, BRIEFBOT_DISCORD_GUILD_ID,
 // BRIEFBOT_DISCORD_APPLICATION_ID, BRIEFBOT_BRIEFINGS_ADMIN,
-// BRIEFBOT_SUMMARIZER_BASE_URL, BRIEFBOT_SUMMARIZER_MODEL, the secrets
+// BRIEFBOT_SUMMARIZER_BASE_URL, BRIEFBOT_SUMMARIZER_MODEL,
+// BRIEFBOT_FEEDS_INTERVAL, BRIEFBOT_FEEDS_ALLOW_PRIVATE, the secrets
 // BRIEFBOT_SUMMARIZER_API_KEY (file variant
 // BRIEFBOT_SUMMARIZER_API_KEY_FILE), SLACK_BOT_TOKEN,
 // SLACK_APP_TOKEN, SLACK_SIGNING_SECRET and DISCORD_BOT_TOKEN, and their
@@ -385,6 +386,8 @@ func envSettings() []envSetting {
 		stringSetting("BRIEFBOT_BRIEFINGS_ADMIN", "briefings.admin", func(c *Config) *string { return &c.Briefings.Admin }),
 		stringSetting("BRIEFBOT_SUMMARIZER_BASE_URL", "summarizer.base_url", func(c *Config) *string { return &c.Summarizer.BaseURL }),
 		stringSetting("BRIEFBOT_SUMMARIZER_MODEL", "summarizer.model", func(c *Config) *string { return &c.Summarizer.Model }),
+		stringSetting("BRIEFBOT_FEEDS_INTERVAL", "feeds.interval", func(c *Config) *string { return &c.Feeds.Interval }),
+		boolSetting("BRIEFBOT_FEEDS_ALLOW_PRIVATE", "feeds.allow_private", func(c *Config) *bool { return &c.Feeds.AllowPrivate }),
 	}
 }
 

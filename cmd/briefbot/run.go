@@ -20,6 +20,7 @@ import (
 	"github.com/briefbot/briefbot/briefing/demo"
 	"github.com/briefbot/briefbot/briefing/digest"
 	"github.com/briefbot/briefbot/briefing/extract"
+	"github.com/briefbot/briefbot/briefing/feed/poll"
 	"github.com/briefbot/briefbot/config"
 	"github.com/briefbot/briefbot/store/sqlite"
 )
@@ -33,7 +34,11 @@ Usage:
                                  mattered most: --summary [--dates N] [--per-date K], which
                                  dates:N or lines:K in QUERY also ask for
   briefbot latest [N]            what the bot learned most recently
-  briefbot sources               where the articles came from
+  briefbot sources [add URL|remove N|poll [N]]
+                                 feeds followed (with their health) and where the articles came from;
+                                 add: [--topic T] [--interval 10m] [--title T] [--full-text]
+  briefbot backfill FILE.opml|URL...
+                                 follow many feeds at once and poll each now, with a progress bar
   briefbot brief subscribe|list|unsubscribe|preview|now
                                  scheduled briefings: briefbot brief subscribe --channel slack:C0123
                                  ceasefire at 07:30 tz Europe/Kyiv weekdays; briefbot brief for more
@@ -60,6 +65,7 @@ type app struct {
 	svc       *briefing.Service
 	bot       *bot.Bot
 	briefs    *brief.Service
+	poller    *poll.Poller
 	publisher *bot.Publisher // platforms register as they connect
 	loc       *time.Location
 	log       *slog.Logger
@@ -101,7 +107,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return err
 	}
 	switch cmd {
-	case "run", "ingest", "timeline", "latest", "sources", "bench", "brief":
+	case "run", "ingest", "timeline", "latest", "sources", "bench", "brief", "backfill":
 	default:
 		return usagef("unknown command %q", cmd)
 	}
@@ -125,8 +131,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "latest":
 		return a.cmdLatest(ctx, rest, stdout)
 	case "sources":
-		_, err := io.WriteString(stdout, console.Render(a.bot.Sources(ctx)))
-		return err
+		return a.cmdSources(ctx, rest, stdout)
+	case "backfill":
+		return a.cmdBackfill(ctx, rest, stdout)
 	case "brief":
 		return a.cmdBrief(ctx, rest, stdout)
 	}
@@ -164,7 +171,11 @@ func openApp(ctx context.Context, cfg config.Config, stderr io.Writer) (*app, er
 		st.Close()
 		return nil, err
 	}
-	a.bot = bot.New(svc, bot.Options{PageSize: cfg.PageSize, Location: loc, Log: log, Briefs: a.briefs})
+	if a.poller, err = a.newPoller(st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.bot = bot.New(svc, bot.Options{PageSize: cfg.PageSize, Location: loc, Log: log, Briefs: a.briefs, Feeds: a.poller})
 	return a, nil
 }
 
@@ -182,6 +193,9 @@ func (a *app) cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout
 		}
 	}
 	if err := a.syncConfigSubscriptions(ctx); err != nil {
+		return err
+	}
+	if err := a.syncConfigFeeds(ctx); err != nil {
 		return err
 	}
 	return a.serve(ctx, stdin, stdout)

@@ -91,6 +91,15 @@ func (a *app) serve(ctx context.Context, stdin io.Reader, stdout io.Writer) erro
 		}
 	}()
 	defer func() { cancel(); <-briefsDone }()
+	// So does feed polling.
+	feedsDone := make(chan struct{})
+	go func() {
+		defer close(feedsDone)
+		if err := a.poller.Run(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("feeds: poller stopped", "err", err)
+		}
+	}()
+	defer func() { cancel(); <-feedsDone }()
 
 	running := len(tasks)
 	var first error
