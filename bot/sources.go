@@ -44,7 +44,15 @@ func (b *Bot) SourcesCommand(ctx context.Context, m Message, args string) Reply 
 			b.log.Error("sources add failed", "err", err)
 			return Reply{Error: true, Title: "Sources", Text: "The source could not be saved; try again."}
 		}
-		text := fmt.Sprintf("Following #%d: %s (%s), every %s.", f.ID, f.Title, f.URL, shortDuration(intervalOf(f)))
+		interval := f.Interval
+		if interval <= 0 {
+			interval = b.feeds.DefaultInterval()
+		}
+		title := f.Title
+		if title == "" {
+			title = f.Source
+		}
+		text := fmt.Sprintf("Following #%d: %s (%s), every %s.", f.ID, title, f.URL, shortDuration(interval))
 		if len(f.Topics) > 0 {
 			text += " Its developments are tagged " + strings.Join(f.Topics, ", ") + "."
 		}
@@ -82,8 +90,8 @@ func (b *Bot) parseSourceAdd(args string) (poll.AddRequest, error) {
 			req.Topics = append(req.Topics, q.Topics...)
 		case strings.HasPrefix(lw, "every:"):
 			d, err := time.ParseDuration(w[len("every:"):])
-			if err != nil || d < poll.MinInterval {
-				return req, fmt.Errorf("%q is not an interval of a minute or more; write every:10m or every:1h", w[len("every:"):])
+			if err != nil || d < poll.MinInterval || d > poll.MaxInterval {
+				return req, fmt.Errorf("%q is not an interval from a minute to a week; write every:10m or every:1h", w[len("every:"):])
 			}
 			req.Interval = d
 		case lw == "full-text" || lw == "fulltext":
@@ -158,8 +166,14 @@ func FeedItems(feeds []*briefing.Feed, now time.Time, loc *time.Location) []Item
 			note = append(note, "ok, last polled "+ago(now, st.LastSuccess))
 		}
 		note = append(note, plural(st.Items, "item", "items")+" ingested")
-		if !st.NextPoll.IsZero() {
+		switch {
+		case st.NextPoll.IsZero():
+		case !st.NextPoll.After(now):
+			note = append(note, "next poll now")
+		case st.NextPoll.Sub(now) < 20*time.Hour:
 			note = append(note, "next poll "+st.NextPoll.In(loc).Format("15:04"))
+		default:
+			note = append(note, "next poll "+st.NextPoll.In(loc).Format("2 Jan 15:04"))
 		}
 		if len(f.Topics) > 0 {
 			note = append(note, "topics: "+strings.Join(f.Topics, ", "))
@@ -176,13 +190,6 @@ func FeedItems(feeds []*briefing.Feed, now time.Time, loc *time.Location) []Item
 		})
 	}
 	return items
-}
-
-func intervalOf(f *briefing.Feed) time.Duration {
-	if f.Interval > 0 {
-		return f.Interval
-	}
-	return 10 * time.Minute
 }
 
 // shortDuration renders 10m0s as "10 minutes".

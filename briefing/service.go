@@ -106,6 +106,11 @@ type ArticleInput struct {
 	// Topics are topic IDs added to the article's developments (a feed
 	// followed for a topic); they do not change what merges with what.
 	Topics []string
+	// FirstSeen, when set and earlier than now, is the first-seen time of
+	// the article's new developments: a corrected feed item is ingested
+	// again, and what it reported was not learned just now, so briefings
+	// do not announce it a second time.
+	FirstSeen time.Time
 }
 
 // MergedEvent reports that a sentence of the article was recognised as an
@@ -193,6 +198,10 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 	// Settle relies on every development stamped before it returns being
 	// stored by then.
 	a.IngestedAt = s.now()
+	firstSeen := a.IngestedAt
+	if !in.FirstSeen.IsZero() && in.FirstSeen.Before(firstSeen) {
+		firstSeen = in.FirstSeen
+	}
 
 	if old, err := s.store.ArticleByHash(ctx, a.Hash); err == nil {
 		rep.Article = old
@@ -253,7 +262,7 @@ func (s *Service) Ingest(ctx context.Context, in ArticleInput) (*IngestReport, e
 			Actors:    c.Actors,
 			Topics:    union(c.Topics, in.Topics),
 			Citations: []Citation{cite},
-			FirstSeen: a.IngestedAt,
+			FirstSeen: firstSeen,
 			UpdatedAt: a.IngestedAt,
 		}
 		ing.New = append(ing.New, ev)

@@ -92,7 +92,10 @@ type Feeds struct {
 
 // FeedSource is one operator-defined feed.
 type FeedSource struct {
-	// URL is the feed's address, or a site's page that announces one.
+	// URL is the feed's own address (RSS, Atom or JSON Feed). A feed
+	// listed here is added at start-up as given, without a fetch; to
+	// change its settings, remove the entry, start the bot, and add it
+	// back (or use /sources).
 	URL string `yaml:"url" json:"url"`
 	// Title names the feed; the feed's own title when empty.
 	Title string `yaml:"title" json:"title"`
@@ -112,8 +115,8 @@ func PollInterval(s string, def time.Duration) (time.Duration, error) {
 		return def, nil
 	}
 	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil || d < time.Minute {
-		return 0, fmt.Errorf("%q is not an interval of a minute or more; write it like 10m or 1h", s)
+	if err != nil || d < time.Minute || d > 7*24*time.Hour {
+		return 0, fmt.Errorf("%q is not an interval from a minute to a week; write it like 10m or 1h", s)
 	}
 	return d, nil
 }

@@ -232,7 +232,7 @@ func TestLoadYAMLProblems(t *testing.T) {
 		{"no schedule", "briefings:\n  subscriptions:\n    - name: a\n      channel: discord:123\n      schedule: ''\n", "briefings.subscriptions[0].schedule", 5, "is empty"},
 		{"discord channel not numeric", "briefings:\n  admin: discord:general\n", "briefings.admin", 2, "not a Discord channel ID"},
 		{"feed url not http", "feeds:\n  sources:\n    - url: file:///etc/passwd\n", "feeds.sources[0].url", 3, "is not an http(s) URL"},
-		{"feed interval too short", "feeds:\n  interval: 10s\n", "feeds.interval", 2, "a minute or more"},
+		{"feed interval too short", "feeds:\n  interval: 10s\n", "feeds.interval", 2, "from a minute to a week"},
 		{"summarizer without model", "summarizer:\n  base_url: http://127.0.0.1:8080/v1\n  model: ''\n", "summarizer.model", 3, "is required when summarizer.base_url is set"},
 	}
 	for _, tt := range tests {

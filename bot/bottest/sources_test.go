@@ -45,7 +45,7 @@ func TestSourcesCommandsOnTheConsole(t *testing.T) {
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"/sources add", "Give the feed's address"},
-		{"/sources add " + srv.URL + "/atom.xml every:10s", "a minute or more"},
+		{"/sources add " + srv.URL + "/atom.xml every:10s", "from a minute to a week"},
 		{"/sources add " + srv.URL + "/atom.xml topic:nonsense", "No topic called"},
 		{"/sources add " + srv.URL + "/atom.xml", "followed already"},
 		{"/sources remove x", "Say which feed to remove"},

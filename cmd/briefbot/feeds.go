@@ -154,7 +154,11 @@ func (a *app) cmdSources(ctx context.Context, args []string, stdout io.Writer) e
 			}
 			return err
 		}
-		_, err = fmt.Fprintf(stdout, "Following #%d: %s (%s).\n", f.ID, f.Title, f.URL)
+		name := f.Title
+		if name == "" {
+			name = f.Source
+		}
+		_, err = fmt.Fprintf(stdout, "Following #%d: %s (%s).\n", f.ID, name, f.URL)
 		return err
 	case "remove":
 		if len(rest) != 1 {
@@ -211,6 +215,12 @@ func (a *app) pollAll(ctx context.Context, feeds []*briefing.Feed, w io.Writer) 
 	go func() {
 		for _, f := range feeds {
 			sem <- struct{}{}
+			if ctx.Err() != nil {
+				// Stopped: the feeds not polled yet are left as they are.
+				<-sem
+				results <- done{f, poll.Result{}, ctx.Err()}
+				continue
+			}
 			go func() {
 				defer func() { <-sem }()
 				res, err := a.poller.PollOnce(ctx, f)

@@ -62,8 +62,9 @@ type Poller struct {
 	log  *slog.Logger
 	wake chan struct{}
 
-	mu       sync.Mutex
-	inflight map[int64]bool
+	mu        sync.Mutex
+	inflight  map[int64]bool
+	notBefore map[int64]time.Time // NextPoll as this process last set it
 }
 
 // New checks c and returns a Poller.
@@ -96,7 +97,7 @@ func New(c Config) (*Poller, error) {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{c: c, log: c.Log, wake: make(chan struct{}, 1), inflight: map[int64]bool{}}, nil
+	return &Poller{c: c, log: c.Log, wake: make(chan struct{}, 1), inflight: map[int64]bool{}, notBefore: map[int64]time.Time{}}, nil
 }
 
 // MinInterval is the shortest poll interval accepted: feeds are polled
@@ -123,8 +124,8 @@ var ErrUsage = errors.New("usage")
 // the feed it announces. It stores the feed, due for its first poll at
 // once.
 func (p *Poller) Add(ctx context.Context, r AddRequest) (*briefing.Feed, error) {
-	if r.Interval != 0 && r.Interval < MinInterval {
-		return nil, fmt.Errorf("%w: poll at most once a minute (interval %s)", ErrUsage, r.Interval)
+	if r.Interval != 0 && (r.Interval < MinInterval || r.Interval > MaxInterval) {
+		return nil, fmt.Errorf("%w: the interval must be from a minute to a week (not %s)", ErrUsage, r.Interval)
 	}
 	u, err := p.c.Fetcher.CheckURL(ctx, strings.TrimSpace(r.URL))
 	if err != nil {
@@ -219,28 +220,41 @@ type Result struct {
 }
 
 // PollOnce polls one feed now and records its state. An error is about
-// this feed only.
+// this feed only. A poll stopped by ctx (shutdown) changes nothing.
 func (p *Poller) PollOnce(ctx context.Context, f *briefing.Feed) (Result, error) {
 	now := time.Now()
 	st := f.State
 	st.LastPoll = now
-	res, newest, resp, err := p.poll(ctx, f)
+	res, newest, resp, partial, err := p.poll(ctx, f)
+	if err != nil && ctx.Err() != nil {
+		// Stopping is not the feed's failure.
+		return res, err
+	}
+	name := feedName(f)
 	if err != nil {
 		st.LastError = err.Error()
 		st.Failures++
 		wait := p.failureWait(f, st.Failures)
 		var be *fetch.BackoffError
 		if errors.As(err, &be) && be.Until.After(now.Add(wait)) {
-			wait = be.Until.Sub(now)
+			wait = min(be.Until.Sub(now), maxBackoff)
 		}
 		st.NextPoll = now.Add(wait)
 		p.log.Warn("feeds: poll failed", "feed", f.ID, "url", f.URL, "failures", st.Failures, "next", st.NextPoll, "err", err)
 		if st.Failures >= p.c.FailAfter && !st.Reported {
-			st.Reported = p.report(ctx, fmt.Sprintf("The feed %s (#%d, %s) has failed %d times in a row: %s. /sources remove %d stops it.", f.Title, f.ID, f.URL, st.Failures, err, f.ID))
+			st.Reported = p.report(ctx, fmt.Sprintf("The feed %s (#%d, %s) has failed %d times in a row: %s. /sources remove %d stops it.", name, f.ID, f.URL, st.Failures, err, f.ID))
 		}
 	} else {
+		if st.Failures > 0 {
+			st.Reported = false // the failure report is re-armed by recovery
+		}
 		st.LastSuccess, st.LastError, st.Failures = now, "", 0
-		if resp != nil && !resp.NotModified {
+		switch {
+		case partial:
+			// Some items failed for a reason that may pass: fetch the
+			// whole feed again next time instead of a 304.
+			st.ETag, st.LastModified = "", ""
+		case resp != nil && !resp.NotModified:
 			st.ETag, st.LastModified = resp.ETag, resp.LastModified
 		}
 		st.Items += res.New + res.Updated
@@ -249,14 +263,30 @@ func (p *Poller) PollOnce(ctx context.Context, f *briefing.Feed) (Result, error)
 			st.Reported = false
 		}
 		if !newest.IsZero() && now.Sub(newest) > p.c.StaleAfter && !st.Reported && res.New+res.Updated == 0 {
-			st.Reported = p.report(ctx, fmt.Sprintf("The feed %s (#%d, %s) has gone stale: its newest item is from %s.", f.Title, f.ID, f.URL, newest.UTC().Format("2 Jan 2006 15:04 UTC")))
+			st.Reported = p.report(ctx, fmt.Sprintf("The feed %s (#%d, %s) has gone stale: its newest item is from %s.", name, f.ID, f.URL, newest.UTC().Format("2 Jan 2006 15:04 UTC")))
 		}
 	}
+	// Run keeps to NextPoll even if the store cannot record it, so that a
+	// full disk does not turn into a request loop.
+	p.mu.Lock()
+	p.notBefore[f.ID] = st.NextPoll
+	p.mu.Unlock()
 	if serr := p.c.Store.SetFeedState(context.WithoutCancel(ctx), f.ID, st); serr != nil && !errors.Is(serr, briefing.ErrNotFound) {
 		p.log.Error("feeds: could not record a poll", "feed", f.ID, "err", serr)
 	}
 	f.State = st
 	return res, err
+}
+
+// feedName names a feed in messages: its title, else its source.
+func feedName(f *briefing.Feed) string {
+	if t := strings.TrimSpace(f.Title); t != "" {
+		return t
+	}
+	if f.Source != "" {
+		return f.Source
+	}
+	return f.URL
 }
 
 // report tells the admin channel once; it reports whether the report is
@@ -275,58 +305,110 @@ func (p *Poller) report(ctx context.Context, text string) bool {
 	return true
 }
 
+// DefaultInterval is the interval of a feed that sets none.
+func (p *Poller) DefaultInterval() time.Duration { return p.c.Interval }
+
 // interval is a feed's interval with jitter.
 func (p *Poller) interval(f *briefing.Feed) time.Duration {
-	d := cmp.Or(f.Interval, p.c.Interval)
+	d := min(cmp.Or(f.Interval, p.c.Interval), MaxInterval)
 	j := (rand.Float64()*2 - 1) * p.c.Jitter
 	return time.Duration(float64(d) * (1 + j))
 }
 
+// maxBackoff bounds the wait after failures.
+const maxBackoff = 6 * time.Hour
+
+// MaxInterval is the longest poll interval accepted.
+const MaxInterval = 7 * 24 * time.Hour
+
 // failureWait is the wait after n failed polls: the interval doubling, up
-// to 6 hours.
+// to 6 hours (or the interval, when that is longer).
 func (p *Poller) failureWait(f *briefing.Feed, n int) time.Duration {
-	d := cmp.Or(f.Interval, p.c.Interval) << min(n-1, 6)
-	return min(d, 6*time.Hour)
+	base := min(cmp.Or(f.Interval, p.c.Interval), MaxInterval)
+	d := base
+	for i := 1; i < n && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return max(min(d, maxBackoff), base)
 }
 
 // poll fetches, parses and ingests one feed; newest is its newest item's
-// date.
-func (p *Poller) poll(ctx context.Context, f *briefing.Feed) (res Result, newest time.Time, resp *fetch.Response, err error) {
+// date, and partial reports items that failed for a reason that may pass
+// (they are tried again on the next poll).
+func (p *Poller) poll(ctx context.Context, f *briefing.Feed) (res Result, newest time.Time, resp *fetch.Response, partial bool, err error) {
 	resp, err = p.c.Fetcher.Get(ctx, fetch.Request{URL: f.URL, ETag: f.State.ETag, LastModified: f.State.LastModified})
 	if err != nil {
-		return res, newest, nil, err
+		return res, newest, nil, false, err
 	}
 	if resp.NotModified {
 		res.NotModified = true
-		return res, newest, resp, nil
+		return res, newest, resp, false, nil
 	}
 	base, _ := url.Parse(resp.FinalURL)
 	doc, err := feed.Parse(resp.Body, resp.ContentType, base)
 	if err != nil {
-		return res, newest, resp, err
+		return res, newest, resp, false, err
 	}
 	items := slices.Clone(doc.Items)
 	// Oldest first, so that the timeline learns a story in order.
 	slices.SortStableFunc(items, func(a, b feed.Item) int { return itemTime(a).Compare(itemTime(b)) })
-	for _, it := range items {
+	keys := itemKeys(items)
+	done := map[string]bool{}
+	for i, it := range items {
 		if t := itemTime(it); t.After(newest) {
 			newest = t
 		}
 		if err := ctx.Err(); err != nil {
-			return res, newest, resp, err
+			return res, newest, resp, true, err
 		}
-		switch p.item(ctx, f, it) {
+		if done[keys[i]] {
+			res.Skipped++ // the same item twice in one document
+			continue
+		}
+		done[keys[i]] = true
+		switch p.item(ctx, f, it, keys[i]) {
 		case itemNew:
 			res.New++
 		case itemUpdated:
 			res.Updated++
 		case itemSeen:
 			res.Seen++
+		case itemRetry:
+			res.Skipped++
+			partial = true
 		default:
 			res.Skipped++
 		}
 	}
-	return res, newest, resp, nil
+	return res, newest, resp, partial, nil
+}
+
+// itemKeys identifies the items of one document. Feeds that give every
+// item the same GUID (often the site's address) are common: a key shared
+// by items with different links or texts falls back to the link, then to
+// a hash of the content, so that distinct stories stay distinct.
+func itemKeys(items []feed.Item) []string {
+	keys := make([]string, len(items))
+	count := map[string]int{}
+	for i, it := range items {
+		keys[i] = it.Key()
+		count[keys[i]]++
+	}
+	for i, it := range items {
+		if count[keys[i]] < 2 {
+			continue
+		}
+		alt := it
+		alt.GUID = ""
+		k := alt.Key() // link, else content hash
+		if strings.HasPrefix(k, "link:") && count["dup"+k] > 0 {
+			alt.Link = ""
+			k = alt.Key()
+		}
+		count["dup"+k]++
+		keys[i] = k
+	}
+	return keys
 }
 
 func itemTime(it feed.Item) time.Time {
@@ -339,16 +421,31 @@ func itemTime(it feed.Item) time.Time {
 type itemOutcome int
 
 const (
-	itemSkipped itemOutcome = iota
+	itemSkipped itemOutcome = iota // nothing to ingest, or refused as an article
 	itemNew
 	itemUpdated
 	itemSeen
+	itemRetry // failed for a reason that may pass
 )
 
-// item ingests one item unless it was ingested before with the same text.
-func (p *Poller) item(ctx context.Context, f *briefing.Feed, it feed.Item) itemOutcome {
-	key := it.Key()
+// item ingests one item unless it was ingested before with the same
+// content. Whether it is new or changed is decided on what the feed says
+// (title and text), before any page is fetched. An update retracts the
+// item's old article (only one this item created) and ingests the new
+// text with the item's first-seen time, so briefings do not announce its
+// developments again.
+func (p *Poller) item(ctx context.Context, f *briefing.Feed, it feed.Item, key string) itemOutcome {
 	text := it.Text()
+	hash := briefing.ContentHash(it.Title + "\n" + text)
+	rec, err := p.c.Store.FeedItem(ctx, f.ID, key)
+	switch {
+	case err == nil && rec.Hash == hash:
+		return itemSeen
+	case err != nil && !errors.Is(err, briefing.ErrNotFound):
+		p.log.Warn("feeds: item record unreadable; tried again next poll", "feed", f.ID, "err", err)
+		return itemRetry
+	}
+	updated := err == nil
 	if f.FullText && !it.HasFullText() && it.Link != "" {
 		if full := p.fullText(ctx, it.Link); len(full) > len(text) {
 			text = full
@@ -356,22 +453,6 @@ func (p *Poller) item(ctx context.Context, f *briefing.Feed, it feed.Item) itemO
 	}
 	if strings.TrimSpace(text) == "" {
 		text = it.Title
-	}
-	hash := briefing.ContentHash(text)
-	rec, err := p.c.Store.FeedItem(ctx, f.ID, key)
-	switch {
-	case err == nil && rec.Hash == hash:
-		return itemSeen
-	case err != nil && !errors.Is(err, briefing.ErrNotFound):
-		p.log.Warn("feeds: item record unreadable", "feed", f.ID, "err", err)
-		return itemSkipped
-	}
-	updated := err == nil
-	if updated && rec.ArticleID != 0 {
-		if err := p.c.Timeline.RetractArticle(ctx, rec.ArticleID); err != nil && !errors.Is(err, briefing.ErrNotFound) {
-			p.log.Warn("feeds: could not retract an updated item's article", "feed", f.ID, "article", rec.ArticleID, "err", err)
-			return itemSkipped
-		}
 	}
 	published := itemTime(it)
 	if published.IsZero() || published.After(time.Now().Add(time.Hour)) {
@@ -381,27 +462,49 @@ func (p *Poller) item(ctx context.Context, f *briefing.Feed, it feed.Item) itemO
 	if updated {
 		out = itemUpdated
 	}
+	firstSeen := time.Time{}
+	if updated {
+		// The old text goes first, so that the correction replaces its
+		// developments instead of merging into them; what they report
+		// keeps the time it was first seen.
+		firstSeen = rec.SeenAt
+		if rec.ArticleID != 0 {
+			if err := p.c.Timeline.RetractArticle(ctx, rec.ArticleID); err != nil && !errors.Is(err, briefing.ErrNotFound) {
+				p.log.Warn("feeds: could not retract an updated item's old article; tried again next poll", "feed", f.ID, "article", rec.ArticleID, "err", err)
+				return itemRetry
+			}
+		}
+	}
 	var articleID int64
 	rep, err := p.ingest(ctx, briefing.ArticleInput{
 		Text: text, Source: f.Source, Via: "feed", URL: it.Link, Title: it.Title,
-		Published: published, Topics: f.Topics,
+		Published: published, Topics: f.Topics, FirstSeen: firstSeen,
 	})
 	switch {
+	case err == nil && rep.Duplicate:
+		// The same text came earlier from elsewhere (a paste, another
+		// feed): that article is not this item's to retract later.
+		out = itemSeen
 	case err == nil:
 		articleID = rep.Article.ID
-		if rep.Duplicate {
-			out = itemSeen
-		}
 	case errors.Is(err, briefing.ErrBadArticle):
 		// Recorded all the same, so it is not tried on every poll.
 		p.log.Info("feeds: item not ingested", "feed", f.ID, "item", key, "reason", err)
 		out = itemSkipped
 	default:
-		p.log.Warn("feeds: item could not be ingested; it is tried again next poll", "feed", f.ID, "item", key, "err", err)
-		return itemSkipped
+		p.log.Warn("feeds: item could not be ingested; tried again next poll", "feed", f.ID, "item", key, "err", err)
+		return itemRetry
 	}
-	if err := p.c.Store.PutFeedItem(ctx, &briefing.FeedItem{Feed: f.ID, Key: key, Hash: hash, ArticleID: articleID, SeenAt: time.Now()}); err != nil {
-		p.log.Warn("feeds: item record not written", "feed", f.ID, "err", err)
+	seenAt := time.Now()
+	if err == nil && rep != nil && rep.Article != nil && !rep.Article.IngestedAt.IsZero() {
+		seenAt = rep.Article.IngestedAt // its developments' first-seen time
+	}
+	if updated && !rec.SeenAt.IsZero() {
+		seenAt = rec.SeenAt // when the item was first seen
+	}
+	if err := p.c.Store.PutFeedItem(ctx, &briefing.FeedItem{Feed: f.ID, Key: key, Hash: hash, ArticleID: articleID, SeenAt: seenAt}); err != nil {
+		p.log.Warn("feeds: item record not written; tried again next poll", "feed", f.ID, "err", err)
+		return itemRetry
 	}
 	return out
 }
@@ -456,20 +559,24 @@ func (p *Poller) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			p.log.Warn("feeds: could not list feeds", "err", err)
 		}
-		now := time.Now()
 		for _, f := range feeds {
-			if f.State.NextPoll.After(now) {
-				if f.State.NextPoll.Before(next) {
-					next = f.State.NextPoll
-				}
-				continue
-			}
+			now := time.Now()
 			p.mu.Lock()
+			due := f.State.NextPoll
+			if nb := p.notBefore[f.ID]; nb.After(due) {
+				due = nb
+			}
 			busy := p.inflight[f.ID]
-			if !busy {
+			if !busy && !due.After(now) {
 				p.inflight[f.ID] = true
 			}
 			p.mu.Unlock()
+			if due.After(now) {
+				if due.Before(next) {
+					next = due
+				}
+				continue
+			}
 			if busy {
 				continue
 			}
@@ -479,6 +586,18 @@ func (p *Poller) Run(ctx context.Context) error {
 				p.done(f.ID)
 				return ctx.Err()
 			}
+			// The list may be old by now (waiting for a worker): poll the
+			// feed as it is stored, if it is still due.
+			cur, err := p.c.Store.Feed(ctx, f.ID)
+			p.mu.Lock()
+			nb := p.notBefore[f.ID]
+			p.mu.Unlock()
+			if err != nil || cur.State.NextPoll.After(time.Now()) || nb.After(time.Now()) {
+				<-sem
+				p.done(f.ID)
+				continue
+			}
+			f := cur
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

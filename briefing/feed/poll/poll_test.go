@@ -407,3 +407,89 @@ func TestRunPollsDueFeeds(t *testing.T) {
 		t.Errorf("Run returned %v", err)
 	}
 }
+
+// TestSharedGUIDsAndSharedStories: a feed that gives every item one GUID
+// keeps its stories apart, and an update by one feed never retracts a
+// story another feed (or a paste) brought first.
+func TestSharedGUIDsAndSharedStories(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	a, b := newSite(t), newSite(t)
+	story := "Negotiators met in Istanbul on Monday and agreed to exchange 1,000 prisoners each."
+	a.set(item("site", day1, story), item("site", day1, "A three-day cease-fire was declared in Moscow on Monday."), item("site", day2, "Grain exports from Odesa resumed on Tuesday after a pause."))
+	b.set(item("b1", day1, story))
+	p := w.poller(true)
+	fa, err := p.Add(ctx, poll.AddRequest{URL: a.srv.URL + "/world/rss.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := p.Add(ctx, poll.AddRequest{URL: b.srv.URL + "/world/rss.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := p.PollOnce(ctx, w.feed(fa.ID)); err != nil || res.New != 3 {
+		t.Fatalf("feed with one GUID for all = %+v, %v; want 3 new stories", res, err)
+	}
+	if res, err := p.PollOnce(ctx, w.feed(fb.ID)); err != nil || res.New != 0 || res.Seen != 1 {
+		t.Fatalf("second feed with the same story = %+v, %v; want it seen", res, err)
+	}
+	before := w.search("istanbul")
+	b.set(item("b1", day1, "Negotiators met in Istanbul on Monday and agreed to exchange 1,200 prisoners each."))
+	if _, err := p.PollOnce(ctx, w.feed(fb.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if after := w.search("\"1,000 prisoners\""); len(before) == 0 || len(after) == 0 {
+		t.Errorf("feed B's correction retracted feed A's story")
+	}
+	if res, err := p.PollOnce(ctx, w.feed(fa.ID)); err != nil || res.New+res.Updated != 0 {
+		t.Errorf("feed A after B's correction = %+v, %v; want nothing new", res, err)
+	}
+}
+
+// TestCorrectionKeepsFirstSeen: a corrected item's developments keep the
+// time they were first seen, so briefings do not announce them again.
+func TestCorrectionKeepsFirstSeen(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	s := newSite(t)
+	s.set(item("c1", day1, "The delegations met in Istanbul on Monday to discuss a truce."))
+	p := w.poller(true)
+	f, err := p.Add(ctx, poll.AddRequest{URL: s.srv.URL + "/world/rss.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PollOnce(ctx, w.feed(f.ID)); err != nil {
+		t.Fatal(err)
+	}
+	first := w.search("istanbul")[0].FirstSeen
+	time.Sleep(10 * time.Millisecond)
+	s.set(item("c1", day1, "The delegations met in Geneva on Monday to discuss a truce."))
+	if res, err := p.PollOnce(ctx, w.feed(f.ID)); err != nil || res.Updated != 1 {
+		t.Fatalf("correction = %+v, %v", res, err)
+	}
+	evs := w.search("geneva")
+	if len(evs) != 1 || !evs[0].FirstSeen.Equal(first) {
+		t.Errorf("corrected development %+v; want first seen %s kept", evs, first)
+	}
+}
+
+// TestStoppingIsNotAFailure: a poll cut short by shutdown leaves the
+// feed's health as it was.
+func TestStoppingIsNotAFailure(t *testing.T) {
+	w := newWorld(t)
+	s := newSite(t)
+	s.set(item("x1", day1, "Talks resumed in Istanbul on Monday."))
+	p := w.poller(true)
+	f, err := p.Add(context.Background(), poll.AddRequest{URL: s.srv.URL + "/world/rss.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.PollOnce(ctx, w.feed(f.ID)); err == nil {
+		t.Fatal("a cancelled poll succeeded")
+	}
+	if st := w.feed(f.ID).State; st.Failures != 0 || st.LastError != "" || !st.LastPoll.IsZero() {
+		t.Errorf("state after a cancelled poll: %+v", st)
+	}
+}
