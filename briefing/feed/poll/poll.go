@@ -64,6 +64,7 @@ type Poller struct {
 
 	mu        sync.Mutex
 	inflight  map[int64]bool
+	hosts     map[string]bool     // hosts with a poll in flight
 	notBefore map[int64]time.Time // NextPoll as this process last set it
 }
 
@@ -97,7 +98,7 @@ func New(c Config) (*Poller, error) {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{c: c, log: c.Log, wake: make(chan struct{}, 1), inflight: map[int64]bool{}, notBefore: map[int64]time.Time{}}, nil
+	return &Poller{c: c, log: c.Log, wake: make(chan struct{}, 1), inflight: map[int64]bool{}, hosts: map[string]bool{}, notBefore: map[int64]time.Time{}}, nil
 }
 
 // MinInterval is the shortest poll interval accepted: feeds are polled
@@ -566,9 +567,13 @@ func (p *Poller) Run(ctx context.Context) error {
 			if nb := p.notBefore[f.ID]; nb.After(due) {
 				due = nb
 			}
-			busy := p.inflight[f.ID]
+			// One poll per host at a time: a slow host must not hold
+			// the workers while feeds on other hosts wait.
+			host := hostKey(f.URL)
+			busy := p.inflight[f.ID] || p.hosts[host]
 			if !busy && !due.After(now) {
 				p.inflight[f.ID] = true
+				p.hosts[host] = true
 			}
 			p.mu.Unlock()
 			if due.After(now) {
@@ -583,7 +588,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				p.done(f.ID)
+				p.done(f.ID, f.URL)
 				return ctx.Err()
 			}
 			// The list may be old by now (waiting for a worker): poll the
@@ -594,7 +599,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			p.mu.Unlock()
 			if err != nil || cur.State.NextPoll.After(time.Now()) || nb.After(time.Now()) {
 				<-sem
-				p.done(f.ID)
+				p.done(f.ID, f.URL)
 				continue
 			}
 			f := cur
@@ -602,7 +607,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				defer p.done(f.ID)
+				defer p.done(f.ID, f.URL)
 				defer func() {
 					if r := recover(); r != nil {
 						p.log.Error("feeds: poll panicked", "feed", f.ID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
@@ -624,8 +629,18 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 }
 
-func (p *Poller) done(id int64) {
+func (p *Poller) done(id int64, url string) {
 	p.mu.Lock()
 	delete(p.inflight, id)
+	delete(p.hosts, hostKey(url))
 	p.mu.Unlock()
+}
+
+// hostKey is the host a feed's requests go to.
+func hostKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Host)
 }
