@@ -95,10 +95,22 @@ type BriefHarness struct {
 func NewBriefs(t testing.TB) *BriefHarness {
 	t.Helper()
 	h := New(t)
-	svc := briefing.NewService(h.Store, extractor(t), nil, nil)
 	pub := bot.NewPublisher()
+	var posted bytes.Buffer
+	pub.Register("console", console.New(nil, strings.NewReader(""), &posted, false))
+	bs := WithBriefs(t, h, pub)
+	return &BriefHarness{Harness: h, Briefs: bs, Publisher: pub, Posted: &posted}
+}
+
+// WithBriefs gives h a bot that answers /brief, posting through pub, over
+// a timeline service on the real clock (briefing windows are measured on
+// it, so developments must be stamped with it too). Posts are not retried:
+// tests see the first failure.
+func WithBriefs(t testing.TB, h *Harness, pub brief.Publisher) *brief.Service {
+	t.Helper()
+	h.Svc = briefing.NewService(h.Store, extractor(t), nil, nil)
 	bs, err := brief.New(brief.Config{
-		Store: h.Store, Timeline: svc, Publisher: pub,
+		Store: h.Store, Timeline: h.Svc, Publisher: pub, Retries: -1,
 		Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {
 			return digest.Compose(fresh, earlier, digest.BriefOptions{})
 		},
@@ -106,11 +118,8 @@ func NewBriefs(t testing.TB) *BriefHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var posted bytes.Buffer
-	pub.Register("console", console.New(nil, strings.NewReader(""), &posted, false))
-	h.Svc = svc
-	h.Bot = bot.New(svc, bot.Options{Briefs: bs})
-	return &BriefHarness{Harness: h, Briefs: bs, Publisher: pub, Posted: &posted}
+	h.Bot = bot.New(h.Svc, bot.Options{Briefs: bs})
+	return bs
 }
 
 func extractor(t testing.TB) *extract.Extractor {

@@ -8,35 +8,15 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/bottest"
 	"github.com/briefbot/briefbot/bot/discord/discordfake"
 	"github.com/briefbot/briefbot/briefing"
-	"github.com/briefbot/briefbot/briefing/brief"
-	"github.com/briefbot/briefbot/briefing/digest"
-	"github.com/briefbot/briefbot/briefing/extract"
 )
 
 // withBriefs gives the harness a bot that answers /brief, posting
 // briefings through the adapter under test (registered in pub after New).
 func withBriefs(pub *bot.Publisher) option {
-	return func(h *harness, _ *Config) {
-		// Briefing windows are measured on the real clock, so the
-		// timeline service under them stamps developments with it too.
-		ex, err := extract.New()
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		h.bh.Svc = briefing.NewService(h.bh.Store, ex, nil, nil)
-		bs, err := brief.New(brief.Config{
-			Store: h.bh.Store, Timeline: h.bh.Svc, Publisher: pub, Retries: -1,
-			Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {
-				return digest.Compose(fresh, earlier, digest.BriefOptions{})
-			},
-		})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		h.bh.Bot = bot.New(h.bh.Svc, bot.Options{Briefs: bs})
-	}
+	return func(h *harness, _ *Config) { bottest.WithBriefs(h.t, h.bh, pub) }
 }
 
 // TestBriefingThroughDiscord subscribes with the /brief subscribe

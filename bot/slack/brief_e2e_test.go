@@ -7,37 +7,17 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/bot"
+	"github.com/briefbot/briefbot/bot/bottest"
 	"github.com/briefbot/briefbot/bot/slack/slackfake"
 	"github.com/briefbot/briefbot/briefing"
 	"github.com/briefbot/briefbot/briefing/brief"
-	"github.com/briefbot/briefbot/briefing/digest"
-	"github.com/briefbot/briefbot/briefing/extract"
 	"github.com/briefbot/briefbot/config"
 )
 
 // withBriefs gives the harness a bot that answers /brief, posting
 // briefings through the adapter under test (registered in pub after New).
 func withBriefs(pub *bot.Publisher, out **brief.Service) option {
-	return func(h *harness, _ *Config) {
-		// Briefing windows are measured on the real clock, so the
-		// timeline service under them stamps developments with it too.
-		ex, err := extract.New()
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		h.bh.Svc = briefing.NewService(h.bh.Store, ex, nil, nil)
-		bs, err := brief.New(brief.Config{
-			Store: h.bh.Store, Timeline: h.bh.Svc, Publisher: pub, Retries: -1,
-			Compose: func(fresh, earlier []*briefing.Event) *briefing.Brief {
-				return digest.Compose(fresh, earlier, digest.BriefOptions{})
-			},
-		})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		*out = bs
-		h.bh.Bot = bot.New(h.bh.Svc, bot.Options{Briefs: bs})
-	}
+	return func(h *harness, _ *Config) { *out = bottest.WithBriefs(h.t, h.bh, pub) }
 }
 
 // TestBriefingThroughSlack subscribes a channel with the slash command,
