@@ -214,6 +214,18 @@ func (w *world) news(summary string, topics ...string) {
 	}
 }
 
+// crashOnce returns a publisher hook that kills the posting goroutine the
+// first time it runs, as a crash would: no deferred release, no record.
+func crashOnce() func(briefing.Destination) {
+	crashed := false
+	return func(briefing.Destination) {
+		if !crashed {
+			crashed = true
+			runtime.Goexit()
+		}
+	}
+}
+
 // sleepUntil advances the bubble's clock to t.
 func sleepUntil(t time.Time) { time.Sleep(time.Until(t)) }
 
@@ -375,13 +387,7 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
 		w.subscribe(chanA, "at 07:30 tz UTC")
 		w.news("Leaders agreed to meet in Istanbul.", "talks")
-		crash := true
-		w.pub.before = func(briefing.Destination) {
-			if crash {
-				crash = false
-				runtime.Goexit() // the process dies before the post
-			}
-		}
+		w.pub.before = crashOnce() // the process dies before the post
 		_, stop := w.service("p1")
 		sleepUntil(time.Date(2025, 5, 19, 7, 31, 0, 0, time.UTC))
 		synctest.Wait()
@@ -420,13 +426,7 @@ func TestCrashBetweenPostAndRecord(t *testing.T) {
 		sleepUntil(time.Date(2025, 5, 19, 6, 0, 0, 0, time.UTC))
 		w.subscribe(chanA, "at 07:30 tz UTC")
 		w.news("Leaders agreed to meet in Istanbul.", "talks")
-		crash := true
-		w.pub.after = func(briefing.Destination) {
-			if crash {
-				crash = false
-				runtime.Goexit() // the process dies after the post
-			}
-		}
+		w.pub.after = crashOnce() // the process dies after the post
 		_, stop := w.service("p1")
 		sleepUntil(time.Date(2025, 5, 19, 7, 31, 0, 0, time.UTC))
 		synctest.Wait()

@@ -72,7 +72,7 @@ func (a *app) syncConfigFeeds(ctx context.Context) error {
 			}
 			topics = q.Topics
 		}
-		f := &briefing.Feed{URL: u, Title: src.Title, Source: hostOf(u), Topics: topics, Interval: interval, FullText: src.FullText, Origin: "config", CreatedBy: "config"}
+		f := &briefing.Feed{URL: u, Title: src.Title, Source: poll.SourceName(u), Topics: topics, Interval: interval, FullText: src.FullText, Origin: "config", CreatedBy: "config"}
 		f.State.NextPoll = time.Now()
 		if err := a.store.AddFeed(ctx, f); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
@@ -87,20 +87,6 @@ func (a *app) syncConfigFeeds(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func hostOf(raw string) string {
-	s := raw
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.LastIndexByte(s, ':'); i >= 0 && !strings.Contains(s[i:], "]") {
-		s = s[:i]
-	}
-	return strings.TrimPrefix(strings.ToLower(s), "www.")
 }
 
 // userMessage strips sentinel prefixes ("bad query: ") from an error.

@@ -193,12 +193,23 @@ func (p *Poller) resolveFeed(ctx context.Context, raw string) (string, *feed.Doc
 
 // sourceName names the publisher of a feed's articles: the site's host.
 func sourceName(doc *feed.Document, feedURL string) string {
-	for _, raw := range []string{doc.Link, feedURL} {
-		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-			return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-		}
+	if s := SourceName(doc.Link); s != "" {
+		return s
+	}
+	if s := SourceName(feedURL); s != "" {
+		return s
 	}
 	return "feed"
+}
+
+// SourceName is the publisher name a feed URL gives its articles: the
+// host without "www.", lowercased; "" when raw has no host.
+func SourceName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 // Remove stops following a feed. The articles it brought stay.
